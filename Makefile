@@ -1,0 +1,90 @@
+# hvprobe — build, ISO, tests.  `make` builds build/hvprobe.efi and
+# build/hvprobe.iso; `make test` installs what it needs and runs every test.
+
+CC      ?= gcc
+NASM    ?= nasm
+LD      ?= ld
+OBJCOPY ?= objcopy
+B       := build
+
+EFI_INC := /usr/include/efi
+EFI_LIB := /usr/lib
+EFI_CRT := $(EFI_LIB)/crt0-efi-x86_64.o
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wvla
+# Freestanding kernel: no libc, no red zone (interrupts use the same stack),
+# no SSE (the interrupt path saves only general registers), position
+# independent (the firmware relocates the image), UEFI's wchar_t.
+KCFLAGS := -std=gnu11 -O2 -g $(WARN) -I. -ffreestanding -fno-stack-protector \
+           -fno-stack-check -fpic -fvisibility=hidden -fshort-wchar -mno-red-zone \
+           -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+           -ffile-prefix-map=$(CURDIR)=.
+BCFLAGS := $(KCFLAGS) -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
+           -Wno-strict-prototypes -Wno-missing-prototypes
+KLDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined
+
+# Portable code: compiled unchanged into the kernel and into hvsim.
+PORTABLE_SRC := $(wildcard lib/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
+                kernel/options.c kernel/panic.c
+# The machine: x86-64 kernel and the UEFI entry.
+X86_SRC  := $(wildcard kernel/x86/*.c)
+X86_ASM  := $(wildcard kernel/x86/*.asm)
+BOOT_SRC := $(wildcard boot/*.c)
+
+KOBJS := $(patsubst %.c,$(B)/k/%.o,$(PORTABLE_SRC) $(X86_SRC)) \
+         $(patsubst %.asm,$(B)/k/%.o,$(X86_ASM)) \
+         $(patsubst %.c,$(B)/k/%.o,$(BOOT_SRC))
+
+.PHONY: all efi iso test unit clean deps-test
+all: $(B)/hvprobe.efi $(B)/hvprobe.iso
+
+efi: $(B)/hvprobe.efi
+iso: $(B)/hvprobe.iso
+
+$(B)/k/boot/%.o: boot/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(BCFLAGS) -MMD -c $< -o $@
+
+$(B)/k/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -MMD -c $< -o $@
+
+$(B)/k/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -o $@ $<
+
+$(B)/hvprobe.so: $(KOBJS) linker.ld
+	$(LD) $(KLDFLAGS) -o $@ $(EFI_CRT) $(KOBJS) $(EFI_LIB)/libefi.a $(EFI_LIB)/libgnuefi.a
+
+# OVMF rejects an image without its dynamic sections and relocations.
+$(B)/hvprobe.efi: $(B)/hvprobe.so
+	$(OBJCOPY) -j .text -j .reloc -j .data -j .bss -j .dynamic -j .dynsym -j .rela \
+	  --target efi-app-x86_64 --subsystem=10 $< $@
+
+$(B)/hvprobe.iso: $(B)/hvprobe.efi tools/mkiso.sh tools/default.cfg
+	tools/mkiso.sh $(B)/hvprobe.efi tools/default.cfg $@
+
+# ---- tests -------------------------------------------------------------
+
+HCFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
+           -fno-sanitize-recover=all
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+
+$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h) tests/unit/unit.h tests/unit/stub_cpu.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -o $@ $< tests/unit/stub_cpu.c $(filter-out lib/str.c,$(wildcard lib/*.c))
+
+unit: $(UNIT_TESTS)
+
+deps-test:
+	@tools/deps.sh test
+
+test: deps-test
+	@$(MAKE) --no-print-directory all unit
+	@tests/run
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

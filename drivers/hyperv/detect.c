@@ -1,0 +1,160 @@
+/*
+ * Hyper-V detection by CPUID (TLFS §2.4; HYPERV-PROTOCOL.md §1).
+ *
+ * Hyper-V is decided on the interface signature "Hv#1", never on the vendor
+ * string: QEMU with hv-passthrough says "Linux KVM Hv", Xen viridian and
+ * others present Hv#1 under their own names.  Leaves above the maximum in
+ * 0x40000000.EAX are never read (QEMU -cpu max returns basic-leaf data
+ * there).
+ */
+#include "drivers/hyperv/hv_cpuid.h"
+
+#include "kernel/cpu.h"
+#include "lib/report.h"
+#include "lib/str.h"
+
+static const struct {
+	uint64_t bit;
+	const char *name;
+} required_privs[] = {
+	{ HV_PRIV_HYPERCALL_MSRS, "AccessHypercallMsrs" },
+	{ HV_PRIV_SYNIC, "AccessSynicRegs" },
+	{ HV_PRIV_VP_INDEX, "AccessVpIndex" },
+	{ HV_PRIV_POST_MESSAGES, "PostMessages" },
+	{ HV_PRIV_SIGNAL_EVENTS, "SignalEvents" },
+};
+
+static void read_leaf(const struct hv_info *hv, uint32_t leaf, struct cpuid_regs *r)
+{
+	if (leaf > hv->max_leaf) {
+		r->eax = r->ebx = r->ecx = r->edx = 0;
+		return;
+	}
+	cpu_cpuid(leaf, 0, r);
+}
+
+/* A vendor string with anything unprintable shown as '.'. */
+static void vendor_string(struct hv_info *hv, const struct cpuid_regs *r)
+{
+	uint32_t w[3] = { r->ebx, r->ecx, r->edx };
+
+	memcpy(hv->vendor, w, 12);
+	hv->vendor[12] = '\0';
+	for (int i = 0; i < 12; i++)
+		if (hv->vendor[i] < 0x20 || hv->vendor[i] > 0x7e)
+			hv->vendor[i] = '.';
+}
+
+/* hv.cpuid.privileges: the privileges VMBus needs are all granted. */
+static void check_privileges(const struct hv_info *hv)
+{
+	char missing[160] = "";
+	size_t pos = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(required_privs); i++)
+		if (!(hv->privileges & required_privs[i].bit) && pos < sizeof(missing))
+			pos += (size_t)fmt_snprintf(missing + pos, sizeof(missing) - pos, "%s%s",
+						    pos ? ", " : "", required_privs[i].name);
+	if (pos)
+		check("hv.cpuid.privileges", CHECK_FAIL,
+		      "privileges 0x%016llx lack %s (CPUID 0x40000003 EAX:EBX)",
+		      (unsigned long long)hv->privileges, missing);
+	else
+		check("hv.cpuid.privileges", CHECK_PASS,
+		      "privileges 0x%016llx grant hypercalls, SynIC, VP index, post/signal",
+		      (unsigned long long)hv->privileges);
+}
+
+bool hv_detect(struct hv_info *hv, bool required)
+{
+	enum check_result absent = required ? CHECK_FAIL : CHECK_SKIP;
+	struct cpuid_regs r;
+
+	memset(hv, 0, sizeof(*hv));
+	cpu_cpuid(CPUID_FEATURES, 0, &r);
+	hv->hypervisor_bit = r.ecx & CPUID1_ECX_HYPERVISOR;
+	if (!hv->hypervisor_bit) {
+		check("hv.cpuid.hypervisor_bit", absent,
+		      "CPUID.1:ECX[31] is clear: no hypervisor (bare metal?)");
+		return false;
+	}
+	check("hv.cpuid.hypervisor_bit", CHECK_PASS, "CPUID.1:ECX[31] set");
+
+	cpu_cpuid(HV_CPUID_VENDOR, 0, &r);
+	hv->max_leaf = r.eax;
+	vendor_string(hv, &r);
+	if (hv->max_leaf < HV_CPUID_VENDOR || hv->max_leaf > HV_CPUID_VENDOR + 0xff)
+		hv->max_leaf = 0; /* not a hypervisor leaf range: read nothing above */
+	read_leaf(hv, HV_CPUID_INTERFACE, &r);
+	hv->interface = r.eax;
+	report_note("hypervisor vendor \"%s\", max leaf 0x%08x, interface 0x%08x", hv->vendor,
+		    r.eax == 0 && hv->max_leaf == 0 ? 0 : hv->max_leaf, hv->interface);
+
+	if (hv->interface != HV_INTERFACE_HV1) {
+		char sig[5];
+
+		memcpy(sig, &hv->interface, 4);
+		sig[4] = '\0';
+		for (int i = 0; i < 4; i++)
+			if (sig[i] < 0x20 || sig[i] > 0x7e)
+				sig[i] = '.';
+		check("hv.cpuid.interface", absent,
+		      "no Hyper-V interface: vendor \"%s\", leaf 0x40000001 EAX 0x%08x (\"%s\"), not \"Hv#1\"",
+		      hv->vendor, hv->interface, sig);
+		return false;
+	}
+	check("hv.cpuid.interface", CHECK_PASS, "\"Hv#1\", vendor \"%s\"", hv->vendor);
+
+	if (!check_that("hv.cpuid.max_leaf", hv->max_leaf >= HV_MIN_MAX_LEAF,
+			"max leaf 0x%08x (a Hyper-V host reports at least 0x%08x)", hv->max_leaf,
+			HV_MIN_MAX_LEAF))
+		return false;
+	hv->hyperv = true;
+
+	read_leaf(hv, HV_CPUID_VERSION, &r);
+	hv->build = r.eax;
+	hv->major = r.ebx >> 16;
+	hv->minor = r.ebx & 0xffff;
+	hv->service_pack = r.ecx;
+	hv->service_branch = r.edx >> 24;
+	hv->service_number = r.edx & 0xffffff;
+	/* TLFS §2.4: the leaf may read zero until a guest OS ID has been written */
+	if (r.eax == 0 && r.ebx == 0)
+		check("hv.cpuid.version", CHECK_SKIP,
+		      "leaf 0x40000002 reads zero (allowed before the guest OS ID is set)");
+	else
+		check("hv.cpuid.version", CHECK_PASS, "hypervisor %u.%u build %u, SP %u, branch %u.%u",
+		      hv->major, hv->minor, hv->build, hv->service_pack, hv->service_branch,
+		      hv->service_number);
+
+	read_leaf(hv, HV_CPUID_FEATURES, &r);
+	hv->privileges = ((uint64_t)r.ebx << 32) | r.eax;
+	hv->features_edx = r.edx;
+	check_privileges(hv);
+	report_note("features EDX 0x%08x: xmm-hypercall-input %d, crash-msrs %d, sint-polling %d, direct-stimers %d",
+		    hv->features_edx, !!(r.edx & HV_FEAT_XMM_HYPERCALL_INPUT),
+		    !!(r.edx & HV_FEAT_CRASH_MSRS), !!(r.edx & HV_FEAT_SINT_POLLING),
+		    !!(r.edx & HV_FEAT_DIRECT_STIMERS));
+
+	read_leaf(hv, HV_CPUID_RECOMMENDATIONS, &r);
+	hv->recommendations = r.eax;
+	hv->spin_retries = r.ebx;
+	hv->phys_addr_bits = r.ecx & 0x7f;
+	/* 0 = not reported; x86-64 physical addresses have at most 52 bits */
+	check_that("hv.cpuid.recommendations", hv->phys_addr_bits <= 52,
+		   "0x%08x: relaxed-timing %d, autoeoi-deprecated %d, nested %d; spin retries 0x%x; physical address bits %u",
+		   hv->recommendations, !!(r.eax & HV_REC_RELAXED_TIMING),
+		   !!(r.eax & HV_REC_AUTOEOI_DEPRECATED), !!(r.eax & HV_REC_NESTED),
+		   hv->spin_retries, hv->phys_addr_bits);
+
+	read_leaf(hv, HV_CPUID_LIMITS, &r);
+	hv->max_vps = r.eax;
+	hv->max_lps = r.ebx;
+	hv->max_irq_vectors = r.ecx;
+	report_note("limits: max virtual processors %u, logical processors %u, interrupt vectors %u (0 = not reported)",
+		    hv->max_vps, hv->max_lps, hv->max_irq_vectors);
+	read_leaf(hv, HV_CPUID_HW_FEATURES, &r);
+	hv->hw_features = r.eax;
+	report_note("hardware features in use 0x%08x", hv->hw_features);
+	return true;
+}

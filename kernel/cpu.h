@@ -1,0 +1,81 @@
+/*
+ * The CPU seam: the only way drivers/ and lib/ reach the machine.
+ *
+ * The x86_64 build implements it with real instructions (kernel/cpu_x86.c,
+ * kernel/entry.asm); the sim build implements it in tools/hvsim against a
+ * simulated Hyper-V host.  Nothing above this header uses inline assembly,
+ * so the same driver code runs unchanged in both builds.
+ */
+#ifndef HVPROBE_CPU_H
+#define HVPROBE_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PAGE_SIZE 4096u
+
+/* Registers returned by CPUID. */
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+/* Execute CPUID for @leaf / @subleaf. */
+void cpu_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+
+/*
+ * Read / write an MSR.  Return 0, or -1 when the access raised #GP (the
+ * fault is caught and turned into an error: a host may advertise an MSR
+ * it does not implement, and that must be a failed check, not a crash).
+ */
+int cpu_rdmsr(uint32_t msr, uint64_t *val);
+int cpu_wrmsr(uint32_t msr, uint64_t val);
+
+/* Legacy I/O ports (16550 console, isa-debug-exit). */
+void cpu_outb(uint16_t port, uint8_t val);
+uint8_t cpu_inb(uint16_t port);
+void cpu_outl(uint16_t port, uint32_t val);
+uint32_t cpu_inl(uint16_t port);
+
+/* Interrupt flag control and waiting. */
+void cpu_irq_enable(void);
+void cpu_irq_disable(void);
+/* Sleep until an interrupt arrives or about @max_ns has passed. */
+void cpu_wait(uint64_t max_ns);
+/* Spin-wait hint. */
+void cpu_relax(void);
+
+/* Physical memory: pages are identity mapped. */
+uint64_t cpu_virt_to_phys(const void *p);
+void *cpu_phys_to_virt(uint64_t pa);
+/* Allocate @n zeroed contiguous pages; NULL when memory is exhausted. */
+void *cpu_alloc_pages(size_t n);
+void cpu_free_pages(void *p, size_t n);
+
+/* Monotonic time in nanoseconds since boot. */
+uint64_t cpu_now_ns(void);
+
+/* Write raw bytes to the console (serial, or stdout in the sim build). */
+void cpu_console_write(const char *s, size_t n);
+
+/* Guest exit statuses, as told to the outside (isa-debug-exit, process exit). */
+enum exit_status {
+	EXIT_PASS = 0,
+	EXIT_FAIL = 1,
+	EXIT_NO_HYPERV = 2,
+};
+
+/* Print the register state of the caller (the panic path's dump). */
+void cpu_dump_registers(void);
+
+/*
+ * Deliberately raise the CPU exception named @kind ("page_fault", "gp",
+ * "ud", "divide"), to prove the exception path works.  Returns only for an
+ * unknown @kind.
+ */
+void cpu_raise_fault(const char *kind);
+
+/* Leave the machine: power off, or cold reboot when @reboot.  Never returns. */
+__attribute__((noreturn)) void cpu_power_off(enum exit_status st, bool reboot);
+
+#endif

@@ -1,0 +1,59 @@
+/* The single-threaded event loop (see loop.h). */
+#include "kernel/loop.h"
+
+#include "kernel/cpu.h"
+#include "kernel/panic.h"
+
+/* Longest sleep between polls when nothing is pending. */
+#define LOOP_IDLE_NS 1000000ull
+
+static struct {
+	loop_poll_fn fn;
+	void *ctx;
+} pollers[LOOP_MAX_POLLERS];
+static unsigned npollers;
+static uint64_t global_deadline = UINT64_MAX;
+static uint64_t iterations;
+
+bool loop_add_poller(loop_poll_fn fn, void *ctx)
+{
+	if (npollers == LOOP_MAX_POLLERS)
+		return false;
+	pollers[npollers].fn = fn;
+	pollers[npollers].ctx = ctx;
+	npollers++;
+	return true;
+}
+
+void loop_set_global_deadline(uint64_t at_ns)
+{
+	global_deadline = at_ns;
+}
+
+uint64_t loop_iterations(void)
+{
+	return iterations;
+}
+
+bool loop_wait(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t deadline_ns)
+{
+	for (;;) {
+		bool busy = false;
+		uint64_t now, until;
+
+		iterations++;
+		for (unsigned i = 0; i < npollers; i++)
+			busy |= pollers[i].fn(pollers[i].ctx);
+		if (done && done(ctx))
+			return true;
+		now = cpu_now_ns();
+		if (now >= global_deadline)
+			fatal("kernel.deadline", "global deadline passed while waiting for %s", what);
+		if (now >= deadline_ns)
+			return false;
+		if (busy)
+			continue;
+		until = deadline_ns < global_deadline ? deadline_ns : global_deadline;
+		cpu_wait(until - now < LOOP_IDLE_NS ? until - now : LOOP_IDLE_NS);
+	}
+}

@@ -1,0 +1,98 @@
+/*
+ * The conformance run: configure, report what boot found, detect Hyper-V,
+ * observe, verdict.  Portable: the x86_64 kernel and hvsim both call
+ * hvprobe_main() once the machine is theirs.
+ */
+#include "drivers/hyperv/hv_cpuid.h"
+#include "kernel/bootinfo.h"
+#include "kernel/cpu.h"
+#include "kernel/loop.h"
+#include "kernel/options.h"
+#include "kernel/panic.h"
+#include "kernel/version.h"
+#include "lib/log.h"
+#include "lib/report.h"
+
+#define NS_PER_S 1000000000ull
+#define MIN_TSC_HZ 10000000ull       /* 10 MHz: slower than any x86-64 TSC */
+#define MAX_TSC_HZ 20000000000ull    /* 20 GHz */
+#define MIN_RAM_PAGES 256            /* 1 MiB: below this nothing later can run */
+
+static struct hv_info hv;
+
+/* What boot/ found: the memory map, ExitBootServices and the config file. */
+static void report_boot(const struct boot_info *bi)
+{
+	uint64_t pages = 0;
+
+	for (uint32_t i = 0; i < bi->nram; i++)
+		pages += bi->ram[i].pages;
+	check_that("boot.memory_map", pages >= MIN_RAM_PAGES,
+		   "%u descriptors, %u free RAM ranges (%u dropped), %llu MiB free",
+		   bi->map_entries, bi->nram, bi->ram_dropped,
+		   (unsigned long long)(pages * PAGE_SIZE >> 20));
+	if (bi->reset)
+		check("boot.exit_boot_services", CHECK_PASS, "after %u attempt%s",
+		      bi->ebs_attempts, bi->ebs_attempts == 1 ? "" : "s");
+	check_that("kernel.clock.tsc", bi->tsc_hz >= MIN_TSC_HZ && bi->tsc_hz <= MAX_TSC_HZ,
+		   "TSC %llu.%03llu MHz, measured against UEFI Stall()",
+		   (unsigned long long)(bi->tsc_hz / 1000000),
+		   (unsigned long long)(bi->tsc_hz / 1000 % 1000));
+}
+
+/* The deliberate faults of the fault= self-test. */
+static void inject_fault(void)
+{
+	switch (opt.fault) {
+	case FAULT_NONE:
+		return;
+	case FAULT_ASSERT:
+		ASSERT(opt.fault != FAULT_ASSERT);
+		return;
+	case FAULT_HANG:
+		log_printf("hvprobe: fault injection: waiting for an event that never comes\n");
+		loop_wait("fault=hang", NULL, NULL, UINT64_MAX);
+		return;
+	default:
+		cpu_raise_fault(fault_names[opt.fault]);
+		panic("fault=%s raised no exception", fault_names[opt.fault]);
+	}
+}
+
+void hvprobe_main(const struct boot_info *bi)
+{
+	int bad;
+	enum exit_status st;
+
+	log_printf("hvprobe %s: Hyper-V guest interface conformance\n", HVPROBE_VERSION);
+	bad = options_load(bi->config, bi->config_len);
+	log_set_verbose(opt.verbose);
+	if (bi->config_status == 1)
+		log_printf("hvprobe: no hvprobe.cfg on the boot volume; using defaults\n");
+	else if (bi->config_status == 2)
+		log_printf("hvprobe: hvprobe.cfg is longer than %u bytes; the rest is ignored\n",
+			   (unsigned)BOOT_CONFIG_MAX);
+	else if (bi->config_status < 0)
+		log_printf("hvprobe: hvprobe.cfg could not be read (UEFI status %d); using defaults\n",
+			   -bi->config_status);
+	log_printf("hvprobe: expect=%s observe=%llu deadline=%llu%s\n", expect_names[opt.expect],
+		   (unsigned long long)opt.observe_s, (unsigned long long)opt.deadline_s,
+		   bad ? " (some config lines ignored, see above)" : "");
+	loop_set_global_deadline(cpu_now_ns() + opt.deadline_s * NS_PER_S);
+
+	report_begin();
+	report_boot(bi);
+	inject_fault();
+
+	report_set_hyperv(hv_detect(&hv, opt.expect != EXPECT_NONE));
+
+	if (opt.observe_s) {
+		log_printf("hvprobe: observing the host for %llu s\n",
+			   (unsigned long long)opt.observe_s);
+		loop_wait("the observation window", NULL, NULL,
+			  cpu_now_ns() + opt.observe_s * NS_PER_S);
+	}
+
+	st = report_finish();
+	cpu_power_off(st, opt.finish == FINISH_REBOOT);
+}

@@ -1,0 +1,46 @@
+/* hvprobe.cfg keys: one table, one place to read what each key does. */
+#include "kernel/options.h"
+
+#include "lib/config.h"
+#include "lib/log.h"
+#include "lib/str.h"
+
+struct options opt;
+
+const char *const expect_names[] = { "none", "qemu", "hyperv", NULL };
+static const char *const finish_names[] = { "poweroff", "reboot", "serve", NULL };
+const char *const fault_names[] = { "none", "page_fault", "gp", "ud", "divide",
+				    "assert", "hang", NULL };
+static const char *const bool_names[] = { "0", "1", NULL };
+
+static const struct config_key keys[] = {
+	{ "expect", CONFIG_ENUM, &opt.expect, 0, 0, expect_names,
+	  "expectation profile: what the host must provide" },
+	{ "observe", CONFIG_U64, &opt.observe_s, 0, 3600, NULL,
+	  "seconds to watch the host before the verdict" },
+	{ "finish", CONFIG_ENUM, &opt.finish, 0, 0, finish_names,
+	  "after the verdict: power off, reboot, or serve until the host shuts us down" },
+	{ "deadline", CONFIG_U64, &opt.deadline_s, 1, 86400, NULL,
+	  "global deadline in seconds: a verdict is printed by then" },
+	{ "verbose", CONFIG_ENUM, &opt.verbose, 0, 0, bool_names, "1 = debug logging" },
+	{ "fault", CONFIG_ENUM, &opt.fault, 0, 0, fault_names,
+	  "self-test: raise this fault to exercise the failure path" },
+};
+
+static void warn(const char *msg)
+{
+	log_printf("hvprobe: %s\n", msg);
+}
+
+int options_load(const char *text, size_t len)
+{
+	opt = (struct options){
+		.expect = EXPECT_NONE,
+		.finish = FINISH_POWEROFF,
+		.fault = FAULT_NONE,
+		.verbose = 0,
+		.observe_s = 0,
+		.deadline_s = 300,
+	};
+	return config_parse(text, len, keys, ARRAY_SIZE(keys), warn);
+}

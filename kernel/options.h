@@ -1,0 +1,47 @@
+/* Run options from hvprobe.cfg (keys, defaults and meaning in options.c). */
+#ifndef HVPROBE_OPTIONS_H
+#define HVPROBE_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum expect_profile {
+	EXPECT_NONE,   /* judge only what the host advertises */
+	EXPECT_QEMU,   /* a QEMU/KVM Hyper-V host: the interface must be there */
+	EXPECT_HYPERV, /* Microsoft Hyper-V: the interface and its devices */
+};
+
+enum finish_action {
+	FINISH_POWEROFF,
+	FINISH_REBOOT,
+	FINISH_SERVE,
+};
+
+enum fault_kind {
+	FAULT_NONE,
+	FAULT_PAGE_FAULT,
+	FAULT_GP,
+	FAULT_UD,
+	FAULT_DIVIDE,
+	FAULT_ASSERT,
+	FAULT_HANG,
+};
+
+struct options {
+	unsigned expect;      /* enum expect_profile */
+	unsigned finish;      /* enum finish_action */
+	unsigned fault;       /* enum fault_kind */
+	unsigned verbose;     /* 0 or 1 */
+	uint64_t observe_s;   /* observation window before the verdict */
+	uint64_t deadline_s;  /* global deadline: a verdict by then, whatever happens */
+};
+
+extern struct options opt;
+
+extern const char *const expect_names[];
+extern const char *const fault_names[];
+
+/* Reset to defaults, then apply @len bytes of hvprobe.cfg; return bad lines. */
+int options_load(const char *text, size_t len);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef HVPROBE_VERSION_H
+#define HVPROBE_VERSION_H
+#define HVPROBE_VERSION "0.1.0"
+#endif

@@ -1,0 +1,126 @@
+; Assembly stubs for the x86-64 machine layer: interrupt entry, GDT load,
+; MSR accesses that survive #GP, and the panic path's register capture.
+; Position independent (the kernel is part of a relocatable UEFI image).
+
+bits 64
+default rel
+section .text
+
+extern x86_trap_dispatch
+
+; Vectors for which the CPU pushes an error code itself.
+%define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+; 256 stubs, 16 bytes apart, so the IDT can compute each address from
+; x86_isr_stubs without a table of absolute pointers (no relocations).
+align 16
+global x86_isr_stubs
+x86_isr_stubs:
+%assign v 0
+%rep 256
+	align 16
+%if HAS_ERR(v) == 0
+	push qword 0            ; uniform frame: dummy error code
+%endif
+	push qword v
+	jmp isr_common
+%assign v v+1
+%endrep
+
+; Save the general registers into a struct trap_frame and call C.
+; Alignment: the CPU aligns RSP to 16 before pushing its 5-qword frame;
+; with error code, vector and 15 registers (22 qwords) RSP is 16-aligned
+; again at the call, as the SysV ABI wants.
+isr_common:
+	push r15
+	push r14
+	push r13
+	push r12
+	push r11
+	push r10
+	push r9
+	push r8
+	push rbp
+	push rdi
+	push rsi
+	push rdx
+	push rcx
+	push rbx
+	push rax
+	mov rdi, rsp
+	cld
+	call x86_trap_dispatch wrt ..plt
+	pop rax
+	pop rbx
+	pop rcx
+	pop rdx
+	pop rsi
+	pop rdi
+	pop rbp
+	pop r8
+	pop r9
+	pop r10
+	pop r11
+	pop r12
+	pop r13
+	pop r14
+	pop r15
+	add rsp, 16             ; vector and error code
+	iretq
+
+; void x86_gdt_load(const void *gdtr, uint16_t code_sel, uint16_t data_sel)
+; Load the GDT, the data segments, and CS through a far return.
+global x86_gdt_load
+x86_gdt_load:
+	lgdt [rdi]
+	mov ds, dx
+	mov es, dx
+	mov ss, dx
+	xor eax, eax
+	mov fs, ax
+	mov gs, ax
+	movzx rsi, si
+	push rsi
+	lea rax, [.reloaded]
+	push rax
+	retfq
+.reloaded:
+	ret
+
+; int x86_rdmsr_safe(uint32_t msr, uint64_t *val): 0, or -1 after #GP.
+; The #GP handler moves RIP from x86_rdmsr_insn/x86_wrmsr_insn to x86_msr_fixup.
+global x86_rdmsr_safe, x86_rdmsr_insn, x86_wrmsr_safe, x86_wrmsr_insn, x86_msr_fixup
+x86_rdmsr_safe:
+	mov ecx, edi
+x86_rdmsr_insn:
+	rdmsr
+	shl rdx, 32
+	or rax, rdx
+	mov [rsi], rax
+	xor eax, eax
+	ret
+
+; int x86_wrmsr_safe(uint32_t msr, uint64_t val)
+x86_wrmsr_safe:
+	mov ecx, edi
+	mov eax, esi
+	mov rdx, rsi
+	shr rdx, 32
+x86_wrmsr_insn:
+	wrmsr
+	xor eax, eax
+	ret
+
+x86_msr_fixup:
+	mov eax, -1
+	ret
+
+; void x86_dump_here(void): the #UD handler recognises x86_dump_ud2, prints
+; the registers of this point and resumes after the ud2.
+global x86_dump_here, x86_dump_ud2
+x86_dump_here:
+x86_dump_ud2:
+	ud2
+	ret
+
+section .note.GNU-stack noalloc noexec nowrite progbits

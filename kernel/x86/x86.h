@@ -1,0 +1,127 @@
+/*
+ * Inline accessors for x86-64 instructions.  Machine code only: included by
+ * kernel/x86/ and boot/, never by drivers/ or lib/ (they use kernel/cpu.h).
+ */
+#ifndef HVPROBE_X86_H
+#define HVPROBE_X86_H
+
+#include <stdint.h>
+
+static inline uint64_t x86_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void x86_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t x86_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void x86_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint32_t x86_inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void x86_cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t x86_read_cr2(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t x86_read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t x86_read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t x86_read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline void x86_cli(void)
+{
+	__asm__ volatile("cli" ::: "memory");
+}
+
+static inline void x86_sti(void)
+{
+	__asm__ volatile("sti" ::: "memory");
+}
+
+static inline void x86_pause(void)
+{
+	__asm__ volatile("pause");
+}
+
+/* Interrupt frame built by kernel/x86/entry.asm (field order = push order reversed). */
+struct trap_frame {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t vector, error;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+_Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame matches entry.asm");
+
+/* entry.asm */
+extern char x86_isr_stubs[];          /* 256 stubs of X86_ISR_STUB_SIZE bytes */
+#define X86_ISR_STUB_SIZE 16
+void x86_gdt_load(const void *gdtr, uint16_t code_sel, uint16_t data_sel);
+int x86_rdmsr_safe(uint32_t msr, uint64_t *val);
+int x86_wrmsr_safe(uint32_t msr, uint64_t val);
+extern char x86_rdmsr_insn[], x86_wrmsr_insn[], x86_msr_fixup[];
+void x86_dump_here(void);
+extern char x86_dump_ud2[];
+
+/* kernel/x86: machine set-up */
+void x86_gdt_init(void);
+void x86_idt_init(void);
+/* Install @fn for interrupt @vector (32..255). */
+void x86_set_irq_handler(uint8_t vector, void (*fn)(struct trap_frame *f));
+void x86_clock_init(uint64_t tsc_hz, uint64_t tsc_origin);
+struct boot_info;
+void x86_mem_init(const struct boot_info *bi);
+void x86_power_init(const struct boot_info *bi);
+
+#endif

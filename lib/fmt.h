@@ -1,0 +1,25 @@
+/*
+ * A small printf-style formatter.  Supports %d %i %u %x %X %o %c %s %p %%,
+ * the flags '-' and '0', a field width (or '*'), a precision for %s, and
+ * the length modifiers hh h l ll z.  No floating point: the kernel is built
+ * without SSE.
+ */
+#ifndef HVPROBE_FMT_H
+#define HVPROBE_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define FMT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+
+/* Format into @buf (size @n, always terminated); return the untruncated length. */
+int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
+int fmt_snprintf(char *buf, size_t n, const char *fmt, ...) FMT_PRINTF(3, 4);
+
+/*
+ * Append @s to @buf (size @n, offset *@pos) as the body of a JSON string:
+ * quotes, backslashes and control characters escaped.
+ */
+void fmt_json_escape(char *buf, size_t n, size_t *pos, const char *s);
+
+#endif

@@ -1,0 +1,135 @@
+/* The conformance report: TAP 13 + JSON lines, summary and verdict. */
+#include "lib/report.h"
+
+#include <stdarg.h>
+
+#include "lib/log.h"
+#include "lib/str.h"
+
+static struct check_record records[REPORT_MAX_CHECKS];
+static unsigned nrecords;   /* checks seen (may exceed REPORT_MAX_CHECKS) */
+static unsigned counts[3];
+static bool hyperv_present;
+static bool finished;
+
+static const char *const result_names[] = { "pass", "fail", "skip" };
+
+void report_begin(void)
+{
+	nrecords = 0;
+	counts[0] = counts[1] = counts[2] = 0;
+	hyperv_present = false;
+	finished = false;
+	log_printf("TAP version 13\n");
+}
+
+static void record(const char *id, enum check_result r, const char *fmt, va_list ap)
+{
+	char reason[REPORT_REASON_MAX], json[REPORT_ID_MAX + 2 * REPORT_REASON_MAX + 96];
+	unsigned long long t_ms = cpu_now_ns() / 1000000u;
+	unsigned n = ++nrecords;
+	size_t pos;
+
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	/* a reason is one line: fold anything that would break TAP or JSON lines */
+	for (char *c = reason; *c; c++)
+		if (*c == '\n' || *c == '\r')
+			*c = ' ';
+	counts[r]++;
+	if (n <= REPORT_MAX_CHECKS) {
+		struct check_record *rec = &records[n - 1];
+
+		str_copy(rec->id, id, sizeof(rec->id));
+		str_copy(rec->reason, reason, sizeof(rec->reason));
+		rec->result = r;
+		rec->t_ms = t_ms;
+	}
+
+	if (r == CHECK_SKIP)
+		log_printf("ok %u - %s # SKIP %s\n", n, id, reason);
+	else
+		log_printf("%s %u - %s: %s\n", r == CHECK_PASS ? "ok" : "not ok", n, id, reason);
+
+	pos = (size_t)fmt_snprintf(json, sizeof(json), "{\"check\":\"");
+	fmt_json_escape(json, sizeof(json), &pos, id);
+	if (pos < sizeof(json))
+		pos += (size_t)fmt_snprintf(json + pos, sizeof(json) - pos,
+					    "\",\"result\":\"%s\",\"n\":%u,\"t_ms\":%llu,\"reason\":\"",
+					    result_names[r], n, t_ms);
+	fmt_json_escape(json, sizeof(json), &pos, reason);
+	if (pos < sizeof(json))
+		fmt_snprintf(json + pos, sizeof(json) - pos, "\"}");
+	log_printf("%s\n", json);
+}
+
+void check(const char *id, enum check_result r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(id, r, fmt, ap);
+	va_end(ap);
+}
+
+bool check_that(const char *id, bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(id, ok ? CHECK_PASS : CHECK_FAIL, fmt, ap);
+	va_end(ap);
+	return ok;
+}
+
+void report_note(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_printf("# %s\n", buf);
+}
+
+void report_set_hyperv(bool present)
+{
+	hyperv_present = present;
+}
+
+unsigned report_count(enum check_result r)
+{
+	return counts[r];
+}
+
+const struct check_record *report_get(unsigned n)
+{
+	return n < nrecords && n < REPORT_MAX_CHECKS ? &records[n] : NULL;
+}
+
+bool report_finished(void)
+{
+	return finished;
+}
+
+enum exit_status report_finish(void)
+{
+	enum exit_status st;
+	const char *verdict;
+
+	if (counts[CHECK_FAIL])
+		st = EXIT_FAIL, verdict = "FAIL";
+	else if (!hyperv_present)
+		st = EXIT_NO_HYPERV, verdict = "NO-HYPERV";
+	else
+		st = EXIT_PASS, verdict = "PASS";
+	if (finished)
+		return st;
+	finished = true;
+	log_printf("1..%u\n", nrecords);
+	log_printf("hvprobe: %u passed, %u failed, %u skipped\n", counts[CHECK_PASS],
+		   counts[CHECK_FAIL], counts[CHECK_SKIP]);
+	log_printf("hvprobe: verdict %s%s\n", verdict,
+		   st == EXIT_NO_HYPERV ? " (no Hyper-V interface)" : "");
+	return st;
+}

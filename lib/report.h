@@ -1,0 +1,67 @@
+/*
+ * The conformance report.
+ *
+ * Every check has a stable id ("hv.cpuid.interface"), a result and a
+ * one-line reason.  Each is printed as it happens, twice:
+ *   ok 3 - hv.cpuid.interface: "Hv#1", vendor "Microsoft Hv"
+ *   {"check":"hv.cpuid.interface","result":"pass","n":3,"t_ms":12,"reason":"..."}
+ * (TAP 13 and one JSON object per line).  report_finish() prints the plan,
+ * "hvprobe: N passed, N failed, N skipped" and the verdict line
+ * "hvprobe: verdict PASS|FAIL|NO-HYPERV", and returns the exit status.
+ */
+#ifndef HVPROBE_REPORT_H
+#define HVPROBE_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernel/cpu.h"
+#include "lib/fmt.h"
+
+enum check_result {
+	CHECK_PASS,
+	CHECK_FAIL,
+	CHECK_SKIP,
+};
+
+#define REPORT_ID_MAX 64
+#define REPORT_REASON_MAX 192
+#define REPORT_MAX_CHECKS 512
+
+struct check_record {
+	char id[REPORT_ID_MAX];
+	char reason[REPORT_REASON_MAX];
+	enum check_result result;
+	unsigned long long t_ms;
+};
+
+/* Start a report: prints the TAP header.  Resets all counts. */
+void report_begin(void);
+
+/* Record one check with its reason (printf-style). */
+void check(const char *id, enum check_result r, const char *fmt, ...) FMT_PRINTF(3, 4);
+
+/* Record pass when @ok, fail otherwise; returns @ok. */
+bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
+
+/* A TAP comment line ("# ..."): information that is not a check. */
+void report_note(const char *fmt, ...) FMT_PRINTF(1, 2);
+
+/* Tell the report whether the host has a Hyper-V interface (for the verdict). */
+void report_set_hyperv(bool present);
+
+/* Counts so far. */
+unsigned report_count(enum check_result r);
+/* The n-th recorded check (0-based), NULL past the end. */
+const struct check_record *report_get(unsigned n);
+
+/*
+ * Print plan, summary and verdict; return the exit status.  Idempotent:
+ * a second call (e.g. from the panic path) prints nothing new.
+ */
+enum exit_status report_finish(void);
+
+/* True once report_finish() has run. */
+bool report_finished(void);
+
+#endif
