@@ -159,7 +159,10 @@ int config_parse(const char *text, size_t len, const struct config_key *keys,
 		bad++;
 		if (!warn)
 			continue;
-		if (key)
+		if (key && vs == ve)
+			fmt_snprintf(msg, sizeof(msg), "hvprobe.cfg:%u: %s: missing value; using the default",
+				     lineno, key->name);
+		else if (key)
 			fmt_snprintf(msg, sizeof(msg),
 				     "hvprobe.cfg:%u: %s: '%.*s' %s; using the default",
 				     lineno, key->name, (int)(ve - vs), text + vs, problem);

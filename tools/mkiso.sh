@@ -10,7 +10,7 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/iso/EFI/BOOT"
 cp "$efi" "$stage/iso/EFI/BOOT/BOOTX64.EFI"
 cp "$cfg" "$stage/iso/hvprobe.cfg"
-find "$stage/iso" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
+touch -h -d "@$SOURCE_DATE_EPOCH" "$stage/iso/EFI/BOOT/BOOTX64.EFI" "$stage/iso/hvprobe.cfg"
 
 # FAT image: 1440 KiB is enough for the EFI binary and keeps the ISO small.
 img="$stage/efiboot.img"
@@ -21,7 +21,8 @@ mcopy -m -i "$img" "$stage/iso/EFI/BOOT/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -m -i "$img" "$stage/iso/hvprobe.cfg" ::/hvprobe.cfg
 mkdir -p "$stage/iso/boot"
 mv "$img" "$stage/iso/boot/efiboot.img"
-touch -h -d "@$SOURCE_DATE_EPOCH" "$stage/iso/boot/efiboot.img" "$stage/iso/boot"
+# every file and directory gets the same time, after the tree is complete
+find "$stage/iso" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 xorriso -as mkisofs -quiet -V HVPROBE -volset HVPROBE -R \
   -e boot/efiboot.img -no-emul-boot \

@@ -1,0 +1,81 @@
+/* Unit tests of the report (lib/report.c): TAP, JSON lines, summary, verdict. */
+#include "lib/report.h"
+
+#include "tests/unit/unit.h"
+
+extern char unit_console[];
+extern uint64_t unit_now_ns;
+void unit_console_reset(void);
+
+static void test_lines(void)
+{
+	unit_console_reset();
+	unit_now_ns = 1500000000ull;
+	report_begin();
+	check("a.pass", CHECK_PASS, "value %d", 3);
+	check("b.fail", CHECK_FAIL, "said \"no\"\nreally");
+	check("c.skip", CHECK_SKIP, "not here");
+	report_note("a note");
+	EXPECT(strstr(unit_console, "TAP version 13\n") == unit_console);
+	EXPECT(strstr(unit_console, "ok 1 - a.pass: value 3\n") != NULL);
+	EXPECT(strstr(unit_console, "not ok 2 - b.fail: said \"no\" really\n") != NULL);
+	EXPECT(strstr(unit_console, "ok 3 - c.skip # SKIP not here\n") != NULL);
+	EXPECT(strstr(unit_console, "{\"check\":\"a.pass\",\"result\":\"pass\",\"n\":1,\"t_ms\":1500,\"reason\":\"value 3\"}\n") != NULL);
+	EXPECT(strstr(unit_console, "{\"check\":\"b.fail\",\"result\":\"fail\",\"n\":2,\"t_ms\":1500,\"reason\":\"said \\\"no\\\" really\"}\n") != NULL);
+	EXPECT(strstr(unit_console, "# a note\n") != NULL);
+	EXPECT(report_count(CHECK_PASS) == 1 && report_count(CHECK_FAIL) == 1 &&
+	       report_count(CHECK_SKIP) == 1);
+	EXPECT_STR(report_get(1)->id, "b.fail");
+	EXPECT(report_get(3) == NULL);
+}
+
+static void test_verdicts(void)
+{
+	unit_console_reset();
+	report_begin();
+	check("x", CHECK_PASS, "fine");
+	report_set_hyperv(true);
+	EXPECT(report_finish() == EXIT_PASS);
+	EXPECT(strstr(unit_console, "1..1\nhvprobe: 1 passed, 0 failed, 0 skipped\nhvprobe: verdict PASS\n") != NULL);
+
+	unit_console_reset();
+	report_begin();
+	check("x", CHECK_SKIP, "no interface");
+	EXPECT(report_finish() == EXIT_NO_HYPERV);
+	EXPECT(strstr(unit_console, "hvprobe: verdict NO-HYPERV") != NULL);
+
+	unit_console_reset();
+	report_begin();
+	report_set_hyperv(true);
+	check("x", CHECK_FAIL, "broken");
+	EXPECT(report_finish() == EXIT_FAIL);
+	EXPECT(strstr(unit_console, "hvprobe: 0 passed, 1 failed, 0 skipped\nhvprobe: verdict FAIL\n") != NULL);
+	/* a second finish (the panic path) prints nothing new */
+	unit_console_reset();
+	EXPECT(report_finish() == EXIT_FAIL);
+	EXPECT_STR(unit_console, "");
+}
+
+static void test_check_that_and_long_reason(void)
+{
+	char longr[600];
+
+	unit_console_reset();
+	report_begin();
+	EXPECT(check_that("t.ok", 1 + 1 == 2, "math") == true);
+	EXPECT(check_that("t.bad", false, "nope") == false);
+	memset(longr, 'r', sizeof(longr) - 1);
+	longr[sizeof(longr) - 1] = '\0';
+	check("t.long", CHECK_PASS, "%s", longr);
+	EXPECT(strlen(report_get(2)->reason) == REPORT_REASON_MAX - 1);
+	EXPECT(strstr(unit_console, "\"reason\":\"rrrr") != NULL);
+}
+
+struct unit_test unit_tests[] = {
+	{ "report.lines", test_lines },
+	{ "report.verdicts", test_verdicts },
+	{ "report.check_that_and_long_reason", test_check_that_and_long_reason },
+	{ NULL, NULL },
+};
+
+UNIT_MAIN
