@@ -11,7 +11,8 @@ Boots the hvprobe ISO as a guest, streams its serial console to the
 terminal and to a log (firmware escape codes removed), and exits with the
 guest's verdict.
 
-  --host tcg          QEMU + OVMF, software CPU, no Hyper-V interface (default)
+  --host HOST         tcg: QEMU + OVMF, software CPU, no Hyper-V interface (default)
+                      (launchers in tools/host/, contract in tools/host/README.md)
   --config FILE       use FILE as hvprobe.cfg (default: tools/default.cfg)
   --set KEY=VALUE     add a line to hvprobe.cfg (repeatable; wins over --config)
   --timeout SECONDS   give up on the guest after this long (default 120)
@@ -46,11 +47,7 @@ done
 
 infra() { echo "run.sh: infrastructure failure: $*" >&2; exit 2; }
 
-case "$host" in
-tcg) ;;
-sim | kvm | nested) infra "--host $host is not available in this version" ;;
-*) infra "unknown host '$host' (tcg)" ;;
-esac
+[[ -x tools/host/$host ]] || infra "unknown host '$host' (one of: $(ls tools/host | grep -v '\.' | tr '\n' ' '))"
 [[ -r $config ]] || infra "cannot read config '$config'"
 [[ $timeout =~ ^[0-9]+$ ]] || infra "--timeout takes whole seconds"
 
@@ -63,30 +60,27 @@ cfg="$out/hvprobe.cfg" iso="$out/hvprobe.iso" log="$out/serial.log"
 SOURCE_DATE_EPOCH=1767225600 tools/mkiso.sh build/hvprobe.efi "$cfg" "$iso" 2>/dev/null ||
 	infra "ISO build failed"
 
-ovmf_code=/usr/share/OVMF/OVMF_CODE_4M.fd
-ovmf_vars=/usr/share/OVMF/OVMF_VARS_4M.fd
-[[ -r $ovmf_code && -r $ovmf_vars ]] || infra "OVMF not found in /usr/share/OVMF"
-# a private copy: booting would otherwise write into the package's template
-cp "$ovmf_vars" "$out/OVMF_VARS.fd"
-
-qemu=(qemu-system-x86_64 -machine q35,smm=off -accel tcg -cpu max -m 256M -smp 1
-	-nodefaults -display none -no-reboot
-	-drive if=pflash,format=raw,unit=0,readonly=on,file="$ovmf_code"
-	-drive if=pflash,format=raw,unit=1,file="$out/OVMF_VARS.fd"
-	-drive if=none,id=cd,format=raw,media=cdrom,readonly=on,file="$iso"
-	-device ide-cd,drive=cd,bootindex=0
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04
-	-chardev stdio,id=com1,signal=off -serial chardev:com1)
-
 # Firmware writes terminal escape sequences on the serial line: strip them.
 strip() { sed -u -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g'; }
 
-if ((quiet)); then
-	timeout --kill-after=5 "$timeout" "${qemu[@]}" </dev/null 2>"$out/qemu.stderr" | strip >"$log"
-else
-	timeout --kill-after=5 "$timeout" "${qemu[@]}" </dev/null 2>"$out/qemu.stderr" | strip | tee "$log"
+# launch: one boot through tools/host/$host (contract in tools/host/README.md)
+launch() {
+	if ((quiet)); then
+		tools/host/"$host" "$iso" "$out" "$timeout" 2>"$out/host.stderr" | strip >"$log"
+	else
+		tools/host/"$host" "$iso" "$out" "$timeout" 2>"$out/host.stderr" | strip | tee "$log"
+	fi
+	qemu_status=${PIPESTATUS[0]}
+}
+
+launch
+# infrastructure failures the launcher recognised are retried once
+if ((qemu_status >= 200 && qemu_status < 210)); then
+	echo "run.sh: $host: $(tail -n 1 "$out/host.stderr") (status $qemu_status); retrying once" >&2
+	launch
+	((qemu_status >= 200 && qemu_status < 210)) &&
+		infra "$host: $(tail -n 1 "$out/host.stderr") (status $qemu_status, twice)"
 fi
-qemu_status=${PIPESTATUS[0]}
 
 verdict=$(sed -n 's/^hvprobe: verdict \([A-Z-]*\).*/\1/p' "$log" | tail -n 1)
 # isa-debug-exit: the guest's status v becomes (v << 1) | 1
@@ -98,7 +92,7 @@ case "$qemu_status" in
 124 | 137) [[ -n $verdict ]] || infra "timeout: no verdict after ${timeout}s (log: $log)"
 	echo "run.sh: the guest printed its verdict but did not power off within ${timeout}s" >&2
 	exit 1 ;;
-*) [[ -n $verdict ]] || infra "QEMU exited with status $qemu_status before a verdict ($(tail -n 2 "$out/qemu.stderr" | tr '\n' ' '))"
+*) [[ -n $verdict ]] || infra "$host exited with status $qemu_status before a verdict ($(tail -n 2 "$out/host.stderr" | tr '\n' ' '))"
 	exit_verdict=$verdict ;;
 esac
 if [[ -z $verdict ]]; then

@@ -24,7 +24,8 @@ mv "$img" "$stage/iso/boot/efiboot.img"
 # every file and directory gets the same time, after the tree is complete
 find "$stage/iso" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
+# xorriso talks on stderr even when all is well: show it only on failure
 xorriso -as mkisofs -quiet -V HVPROBE -volset HVPROBE -R \
   -e boot/efiboot.img -no-emul-boot \
-  -o "$out.tmp" "$stage/iso"
+  -o "$out.tmp" "$stage/iso" 2>"$stage/xorriso.log" || { cat "$stage/xorriso.log" >&2; exit 1; }
 mv "$out.tmp" "$out"
