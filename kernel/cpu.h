@@ -40,7 +40,7 @@ uint32_t cpu_inl(uint16_t port);
 /* Interrupt flag control and waiting. */
 void cpu_irq_enable(void);
 void cpu_irq_disable(void);
-/* Sleep until an interrupt arrives or about @max_ns has passed. */
+/* Take interrupts for up to @max_ns; return early once one was handled. */
 void cpu_wait(uint64_t max_ns);
 /* Spin-wait hint. */
 void cpu_relax(void);
@@ -54,6 +54,30 @@ void cpu_free_pages(void *p, size_t n);
 
 /* Monotonic time in nanoseconds since boot. */
 uint64_t cpu_now_ns(void);
+
+/* The time-stamp counter (for the reference TSC page). */
+uint64_t cpu_rdtsc(void);
+
+/*
+ * From now on derive cpu_now_ns() from @read_100ns (the partition reference
+ * counter), continuing from the current time without a jump.
+ */
+void cpu_clock_use_reference(uint64_t (*read_100ns)(void));
+
+/*
+ * Hypercalls.  The page is an executable page the host overlays with its
+ * calling sequence once the HYPERCALL MSR points at it.  cpu_hypercall()
+ * calls it with RCX = @control, RDX = @input, R8 = @output; returns RAX.
+ */
+void *cpu_hypercall_page(void);
+uint64_t cpu_hypercall(uint64_t control, uint64_t input, uint64_t output);
+
+/*
+ * Route interrupt @vector (32..255) to @fn(@ctx).  Interrupts are taken
+ * only inside cpu_wait().  After @fn the seam signals end of interrupt to
+ * the local APIC, unless @auto_eoi (the SynIC did it already).
+ */
+int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_eoi);
 
 /* Write raw bytes to the console (serial, or stdout in the sim build). */
 void cpu_console_write(const char *s, size_t n);

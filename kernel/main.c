@@ -4,6 +4,8 @@
  * hvprobe_main() once the machine is theirs.
  */
 #include "drivers/hyperv/hv_cpuid.h"
+#include "drivers/hyperv/platform.h"
+#include "drivers/hyperv/synic.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
@@ -84,7 +86,10 @@ void hvprobe_main(const struct boot_info *bi)
 	report_boot(bi);
 	inject_fault();
 
-	report_set_hyperv(hv_detect(&hv, opt.expect != EXPECT_NONE));
+	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
+		report_set_hyperv(true);
+		hv_platform_setup(&hv, opt.guest_os_id);
+	}
 
 	if (opt.observe_s) {
 		log_printf("hvprobe: observing the host for %llu s\n",
@@ -93,6 +98,7 @@ void hvprobe_main(const struct boot_info *bi)
 			  cpu_now_ns() + opt.observe_s * NS_PER_S);
 	}
 
+	synic_report();
 	st = report_finish();
 	cpu_power_off(st, opt.finish == FINISH_REBOOT);
 }

@@ -1,6 +1,7 @@
 /* hvprobe.cfg keys: one table, one place to read what each key does. */
 #include "kernel/options.h"
 
+#include "drivers/hyperv/hv_regs.h"
 #include "lib/config.h"
 #include "lib/log.h"
 #include "lib/str.h"
@@ -22,6 +23,8 @@ static const struct config_key keys[] = {
 	  "after the verdict: power off, reboot, or serve until the host shuts us down" },
 	{ "deadline", CONFIG_U64, &opt.deadline_s, 1, 86400, NULL,
 	  "global deadline in seconds: a verdict is printed by then" },
+	{ "guest_os_id", CONFIG_U64, &opt.guest_os_id, 1, UINT64_MAX, NULL,
+	  "guest OS ID to announce (non-zero; default: open source, OS type 0x7f)" },
 	{ "verbose", CONFIG_ENUM, &opt.verbose, 0, 0, bool_names, "1 = debug logging" },
 	{ "fault", CONFIG_ENUM, &opt.fault, 0, 0, fault_names,
 	  "self-test: raise this fault to exercise the failure path" },
@@ -41,6 +44,7 @@ int options_load(const char *text, size_t len)
 		.verbose = 0,
 		.observe_s = 0,
 		.deadline_s = 300,
+		.guest_os_id = HV_GUEST_OS_ID_DEFAULT,
 	};
 	return config_parse(text, len, keys, ARRAY_SIZE(keys), warn);
 }

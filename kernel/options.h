@@ -34,6 +34,7 @@ struct options {
 	unsigned verbose;     /* 0 or 1 */
 	uint64_t observe_s;   /* observation window before the verdict */
 	uint64_t deadline_s;  /* global deadline: a verdict by then, whatever happens */
+	uint64_t guest_os_id; /* written to HV_MSR_GUEST_OS_ID (hosts change behaviour by it) */
 };
 
 extern struct options opt;

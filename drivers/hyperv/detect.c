@@ -111,22 +111,6 @@ bool hv_detect(struct hv_info *hv, bool required)
 		return false;
 	hv->hyperv = true;
 
-	read_leaf(hv, HV_CPUID_VERSION, &r);
-	hv->build = r.eax;
-	hv->major = r.ebx >> 16;
-	hv->minor = r.ebx & 0xffff;
-	hv->service_pack = r.ecx;
-	hv->service_branch = r.edx >> 24;
-	hv->service_number = r.edx & 0xffffff;
-	/* TLFS §2.4: the leaf may read zero until a guest OS ID has been written */
-	if (r.eax == 0 && r.ebx == 0)
-		check("hv.cpuid.version", CHECK_SKIP,
-		      "leaf 0x40000002 reads zero (allowed before the guest OS ID is set)");
-	else
-		check("hv.cpuid.version", CHECK_PASS, "hypervisor %u.%u build %u, SP %u, branch %u.%u",
-		      hv->major, hv->minor, hv->build, hv->service_pack, hv->service_branch,
-		      hv->service_number);
-
 	read_leaf(hv, HV_CPUID_FEATURES, &r);
 	hv->privileges = ((uint64_t)r.ebx << 32) | r.eax;
 	hv->features_edx = r.edx;

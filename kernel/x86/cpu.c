@@ -72,15 +72,30 @@ void cpu_relax(void)
 }
 
 /*
- * Wait without an interrupt source of our own yet: spin with PAUSE until
- * @max_ns has passed.  (hlt would need a timer interrupt to bound it.)
+ * Interrupts are enabled only here, so handlers never interleave with the
+ * loop's work.  We spin with PAUSE rather than HLT: HLT needs a timer
+ * interrupt to bound the wait, and not every host offers one we can rely
+ * on (no TSC-deadline on some Hyper-V versions, no PIT on Gen2).
  */
 void cpu_wait(uint64_t max_ns)
 {
 	uint64_t end = cpu_now_ns() + max_ns;
+	uint32_t seen = x86_irqs_taken;
 
-	while (cpu_now_ns() < end)
+	x86_sti();
+	while (cpu_now_ns() < end && x86_irqs_taken == seen)
 		x86_pause();
+	x86_cli();
+}
+
+void *cpu_hypercall_page(void)
+{
+	return x86_hypercall_page;
+}
+
+uint64_t cpu_hypercall(uint64_t control, uint64_t input, uint64_t output)
+{
+	return x86_hypercall(control, input, output, x86_hypercall_page);
 }
 
 /* ---- memory: UEFI identity-maps all RAM, and we keep its page tables ---- */
@@ -143,6 +158,8 @@ void cpu_free_pages(void *p, size_t n)
 
 static uint64_t tsc_origin;
 static uint64_t ns_mult; /* ns per TSC tick, 32.32 fixed point */
+static uint64_t (*ref_read)(void);
+static uint64_t ref_base, ref_base_ns;
 
 void x86_clock_init(uint64_t tsc_hz, uint64_t origin)
 {
@@ -150,11 +167,33 @@ void x86_clock_init(uint64_t tsc_hz, uint64_t origin)
 	ns_mult = tsc_hz ? (1000000000ull << 32) / tsc_hz : 0;
 }
 
-uint64_t cpu_now_ns(void)
+static uint64_t tsc_now_ns(void)
 {
 	uint64_t d = x86_rdtsc() - tsc_origin;
 
 	return (uint64_t)(((unsigned __int128)d * ns_mult) >> 32);
+}
+
+uint64_t cpu_now_ns(void)
+{
+	if (ref_read) {
+		uint64_t r = ref_read();
+
+		return ref_base_ns + (r > ref_base ? (r - ref_base) * 100 : 0);
+	}
+	return tsc_now_ns();
+}
+
+uint64_t cpu_rdtsc(void)
+{
+	return x86_rdtsc();
+}
+
+void cpu_clock_use_reference(uint64_t (*read_100ns)(void))
+{
+	ref_base_ns = cpu_now_ns();
+	ref_base = read_100ns();
+	ref_read = read_100ns;
 }
 
 /* ---- console ---- */

@@ -123,4 +123,23 @@ x86_dump_ud2:
 	ud2
 	ret
 
+; uint64_t x86_hypercall(uint64_t control, uint64_t input, uint64_t output, void *page)
+; TLFS register convention: RCX control, RDX input, R8 output, result in RAX.
+global x86_hypercall
+x86_hypercall:
+	mov r8, rdx
+	mov rdx, rsi
+	mov rax, rcx
+	mov rcx, rdi
+	call rax
+	ret
+
+; The hypercall page: the host overlays it with its calling sequence.  It
+; lives in the image's code so that it is executable in UEFI's page tables
+; (free RAM may be mapped no-execute); zero until the host fills it.
+section .text.hvcall progbits alloc exec nowrite align=4096
+global x86_hypercall_page
+x86_hypercall_page:
+	times 4096 db 0
+
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -17,5 +17,6 @@ void kernel_start(const struct boot_info *bi)
 	x86_clock_init(bi->tsc_hz, bi->tsc_origin);
 	x86_power_init(bi);
 	x86_mem_init(bi);
+	x86_apic_init();
 	hvprobe_main(bi);
 }

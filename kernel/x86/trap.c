@@ -8,6 +8,7 @@
  * #GP on the rdmsr/wrmsr of x86_*msr_safe (the MSR does not exist), and the
  * #UD of x86_dump_here (the panic path asking for a register dump).
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "kernel/cpu.h"
@@ -38,8 +39,13 @@ struct idt_gate {
 _Static_assert(sizeof(struct idt_gate) == 16, "64-bit IDT gate is 16 bytes");
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static void (*irq_handlers[256])(struct trap_frame *f);
+static struct {
+	void (*fn)(void *ctx);
+	void *ctx;
+	bool auto_eoi;
+} irq_handlers[256];
 static uint64_t spurious[256];
+volatile uint32_t x86_irqs_taken;
 
 static const char *const exception_names[NUM_EXCEPTIONS] = {
 	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -76,9 +82,14 @@ void x86_idt_init(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
-void x86_set_irq_handler(uint8_t vector, void (*fn)(struct trap_frame *f))
+int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_eoi)
 {
-	irq_handlers[vector] = fn;
+	if (vector < NUM_EXCEPTIONS)
+		return -1;
+	irq_handlers[vector].fn = fn;
+	irq_handlers[vector].ctx = ctx;
+	irq_handlers[vector].auto_eoi = auto_eoi;
+	return 0;
 }
 
 static void dump_frame(const struct trap_frame *f)
@@ -133,8 +144,11 @@ void x86_trap_dispatch(struct trap_frame *f)
 		}
 		exception(f);
 	}
-	if (irq_handlers[f->vector]) {
-		irq_handlers[f->vector](f);
+	if (irq_handlers[f->vector].fn) {
+		irq_handlers[f->vector].fn(irq_handlers[f->vector].ctx);
+		if (!irq_handlers[f->vector].auto_eoi)
+			x86_apic_eoi();
+		x86_irqs_taken++;
 		return;
 	}
 	/* with interrupts masked nothing should arrive; say so once per vector */

@@ -112,13 +112,17 @@ int x86_rdmsr_safe(uint32_t msr, uint64_t *val);
 int x86_wrmsr_safe(uint32_t msr, uint64_t val);
 extern char x86_rdmsr_insn[], x86_wrmsr_insn[], x86_msr_fixup[];
 void x86_dump_here(void);
+uint64_t x86_hypercall(uint64_t control, uint64_t input, uint64_t output, void *page);
+extern char x86_hypercall_page[];
 extern char x86_dump_ud2[];
 
 /* kernel/x86: machine set-up */
 void x86_gdt_init(void);
 void x86_idt_init(void);
-/* Install @fn for interrupt @vector (32..255). */
-void x86_set_irq_handler(uint8_t vector, void (*fn)(struct trap_frame *f));
+/* Interrupts handled so far (cpu_wait returns early when this moves). */
+extern volatile uint32_t x86_irqs_taken;
+void x86_apic_init(void);
+void x86_apic_eoi(void);
 void x86_clock_init(uint64_t tsc_hz, uint64_t tsc_origin);
 struct boot_info;
 void x86_mem_init(const struct boot_info *bi);

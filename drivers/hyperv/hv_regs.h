@@ -1,0 +1,136 @@
+/*
+ * Hyper-V synthetic MSRs, hypercalls and SynIC structures (TLFS v6.0b §3,
+ * §11, §12; HYPERV-PROTOCOL.md §2).  Wire layouts are checked by static
+ * asserts; every number names its source section.
+ */
+#ifndef HVPROBE_HV_REGS_H
+#define HVPROBE_HV_REGS_H
+
+#include <stdint.h>
+
+/* ---- synthetic MSRs (TLFS App. "MSR table"; HYPERV-PROTOCOL.md §2.1) ---- */
+#define HV_MSR_GUEST_OS_ID 0x40000000u
+#define HV_MSR_HYPERCALL 0x40000001u
+#define HV_MSR_VP_INDEX 0x40000002u
+#define HV_MSR_TIME_REF_COUNT 0x40000020u
+#define HV_MSR_REFERENCE_TSC 0x40000021u
+#define HV_MSR_SCONTROL 0x40000080u
+#define HV_MSR_SVERSION 0x40000081u
+#define HV_MSR_SIEFP 0x40000082u
+#define HV_MSR_SIMP 0x40000083u
+#define HV_MSR_EOM 0x40000084u
+#define HV_MSR_SINT0 0x40000090u
+#define HV_MSR_STIMER0_CONFIG 0x400000b0u
+#define HV_MSR_STIMER0_COUNT 0x400000b1u
+
+/* HYPERCALL, SIMP, SIEFP, REFERENCE_TSC: b0 enable, b11:1 RsvdP, b63:12 GPFN */
+#define HV_MSR_ENABLE (1ull << 0)
+#define HV_HYPERCALL_LOCKED (1ull << 1)
+#define HV_MSR_RSVDP_MASK 0xffeull   /* preserved bits of the page MSRs */
+#define HV_MSR_GPFN_SHIFT 12
+
+#define HV_SCONTROL_ENABLE (1ull << 0)
+#define HV_SYNIC_VERSION 1u           /* SVERSION reads 1 (TLFS §11.8.4) */
+
+/* SINTx (TLFS §11.8.5) */
+#define HV_SINT_VECTOR_MASK 0xffull
+#define HV_SINT_MASKED (1ull << 16)
+#define HV_SINT_AUTO_EOI (1ull << 17)
+#define HV_SINT_MIN_VECTOR 16
+
+/* STIMERx_CONFIG (TLFS §12.5.1) */
+#define HV_STIMER_ENABLE (1ull << 0)
+#define HV_STIMER_SINT_SHIFT 16
+
+/*
+ * Guest OS ID, open-source form (TLFS §2.6): b63 set, b62:56 OS type,
+ * b47:16 version.  OS type 0x7f is not one of the registered ones (Linux 1,
+ * FreeBSD 2, Xen 3, Illumos 4), so hosts cannot mistake us for them.
+ */
+#define HV_GUEST_OS_ID_OPEN_SOURCE (1ull << 63)
+#define HV_GUEST_OS_ID_DEFAULT (HV_GUEST_OS_ID_OPEN_SOURCE | (0x7full << 56) | (0x000100ull << 16))
+/* Gen2 firmware (Microsoft layout, b63 clear) writes vendor 1 with OS ID in b47:40 */
+#define HV_GUEST_OS_ID_VENDOR_SHIFT 48
+
+/* ---- hypercalls (TLFS §3.7; HYPERV-PROTOCOL.md §2.3) ---- */
+#define HV_CALL_POST_MESSAGE 0x005cu
+#define HV_CALL_SIGNAL_EVENT 0x005du
+#define HV_HYPERCALL_FAST (1ull << 16)
+#define HV_HYPERCALL_RESULT_MASK 0xffffull
+
+/* HV_STATUS (TLFS App. B, corrected as in HYPERV-PROTOCOL.md §2.3) */
+#define HV_STATUS_SUCCESS 0x0000
+#define HV_STATUS_INVALID_HYPERCALL_CODE 0x0002
+#define HV_STATUS_INVALID_HYPERCALL_INPUT 0x0003
+#define HV_STATUS_INVALID_ALIGNMENT 0x0004
+#define HV_STATUS_INVALID_PARAMETER 0x0005
+#define HV_STATUS_ACCESS_DENIED 0x0006
+#define HV_STATUS_INSUFFICIENT_MEMORY 0x000b
+#define HV_STATUS_INVALID_VP_INDEX 0x000e
+#define HV_STATUS_INVALID_PORT_ID 0x0011
+#define HV_STATUS_INVALID_CONNECTION_ID 0x0012
+#define HV_STATUS_INSUFFICIENT_BUFFERS 0x0013
+#define HV_STATUS_INVALID_SYNIC_STATE 0x0018
+#define HV_STATUS_NO_RESOURCES 0x001d
+#define HV_STATUS_TIMEOUT 0x0078
+#define HV_STATUS_CALL_PENDING 0x0079
+
+/* HvPostMessage input block (TLFS §11.11.1): 256 bytes, 8-byte aligned */
+#define HV_MESSAGE_PAYLOAD_MAX 240
+struct hv_post_message_input {
+	uint32_t connection_id;
+	uint32_t reserved;
+	uint32_t message_type;
+	uint32_t payload_size;
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX];
+} __attribute__((packed));
+_Static_assert(sizeof(struct hv_post_message_input) == 256, "HvPostMessage input is 256 bytes");
+
+/* ---- SynIC message page (TLFS §11.10.4; PayloadSize @4, Flags @5) ---- */
+#define HV_SINT_COUNT 16
+#define HV_MESSAGE_SIZE 256
+#define HV_MESSAGE_FLAG_PENDING 0x01
+
+#define HV_MESSAGE_TYPE_NONE 0x00000000u
+#define HV_MESSAGE_TYPE_VMBUS 0x00000001u
+#define HV_MESSAGE_TYPE_TIMER_EXPIRED 0x80000010u
+
+struct hv_message_header {
+	uint32_t message_type;
+	uint8_t payload_size;
+	uint8_t flags;
+	uint16_t reserved;
+	uint64_t origination_id;
+} __attribute__((packed));
+_Static_assert(sizeof(struct hv_message_header) == 16, "message header is 16 bytes");
+
+struct hv_message {
+	struct hv_message_header header;
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX];
+} __attribute__((packed));
+_Static_assert(sizeof(struct hv_message) == HV_MESSAGE_SIZE, "SynIC message slot is 256 bytes");
+_Static_assert(__builtin_offsetof(struct hv_message_header, payload_size) == 4, "PayloadSize @4");
+_Static_assert(__builtin_offsetof(struct hv_message_header, flags) == 5, "Flags @5");
+
+/* HvMessageTimerExpired payload (TLFS §12.5.3) */
+struct hv_timer_message {
+	uint32_t timer_index;
+	uint32_t reserved;
+	uint64_t expiration_time;  /* 100 ns reference time the timer was due */
+	uint64_t delivery_time;    /* 100 ns reference time of delivery */
+} __attribute__((packed));
+_Static_assert(sizeof(struct hv_timer_message) == 24, "timer message payload is 24 bytes");
+
+/* SIEF page: 16 arrays of 2048 flag bits, one per SINT */
+#define HV_EVENT_FLAGS_BYTES 256
+
+/* ---- reference TSC page (TLFS §12.7.2) ---- */
+struct hv_ref_tsc_page {
+	volatile uint32_t sequence;  /* 0: not usable, read the MSR instead */
+	uint32_t reserved;
+	volatile uint64_t scale;
+	volatile int64_t offset;
+} __attribute__((packed));
+_Static_assert(sizeof(struct hv_ref_tsc_page) == 24, "reference TSC page header is 24 bytes");
+
+#endif

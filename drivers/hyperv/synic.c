@@ -1,0 +1,267 @@
+/*
+ * The SynIC (TLFS §11; HYPERV-PROTOCOL.md §2.4): message and event-flag
+ * pages, SINT 2 on our vector, the end-of-message protocol, and a loop
+ * poller that hands each message to the handler for its type.
+ */
+#include "drivers/hyperv/synic.h"
+
+#include "drivers/hyperv/msr.h"
+#include "kernel/cpu.h"
+#include "kernel/loop.h"
+#include "lib/log.h"
+#include "lib/report.h"
+#include "lib/str.h"
+
+#define MAX_HANDLERS 8
+#define SELFTEST_DELAY_100NS 10000ull    /* timer due 1 ms after arming */
+#define SELFTEST_WAIT_NS 1000000000ull   /* then wait up to 1 s for it */
+/* "spurious" only when interrupts with no cause are both many and most */
+#define SPURIOUS_MIN 10
+
+/* SINTx bits we own; the rest (15:8, 63:21) are RsvdP and kept */
+#define SINT_OWNED_BITS (HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_AUTO_EOI | (3ull << 18) | (1ull << 20))
+
+static struct {
+	struct hv_message *simp;  /* 16 slots, one per SINT */
+	uint8_t *siefp;           /* 16 x 256 bytes of flags */
+	bool up, auto_eoi;
+	volatile uint32_t irqs, causeless;
+	uint32_t messages, malformed, unhandled;
+	struct {
+		uint32_t type;
+		synic_msg_fn fn;
+		void *ctx;
+	} handlers[MAX_HANDLERS];
+	unsigned nhandlers;
+} sc;
+
+static bool sint2_flags_pending(void)
+{
+	const volatile uint8_t *f = sc.siefp + SYNIC_SINT * HV_EVENT_FLAGS_BYTES;
+
+	for (unsigned i = 0; i < HV_EVENT_FLAGS_BYTES; i++)
+		if (f[i])
+			return true;
+	return false;
+}
+
+/* The interrupt only counts; the loop poller does the work with interrupts off. */
+static void synic_isr(void *ctx)
+{
+	volatile struct hv_message *slot = &sc.simp[SYNIC_SINT];
+
+	sc.irqs++;
+	if (slot->header.message_type == HV_MESSAGE_TYPE_NONE && !sint2_flags_pending())
+		sc.causeless++;
+}
+
+/* Take the message in the SINT 2 slot: copy, clear, EOM if pending, dispatch. */
+static bool synic_poll(void *ctx)
+{
+	volatile struct hv_message *slot = &sc.simp[SYNIC_SINT];
+	struct hv_message m;
+
+	if (!sc.up || slot->header.message_type == HV_MESSAGE_TYPE_NONE)
+		return false;
+	/* copy first: the host may rewrite the slot once it is free */
+	memcpy(&m, (const void *)slot, sizeof(m));
+	slot->header.message_type = HV_MESSAGE_TYPE_NONE;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	/* read Pending after clearing the type, so a message queued meanwhile is seen */
+	if (slot->header.flags & HV_MESSAGE_FLAG_PENDING)
+		cpu_wrmsr(HV_MSR_EOM, 0);
+	sc.messages++;
+
+	if (m.header.payload_size > HV_MESSAGE_PAYLOAD_MAX) {
+		if (sc.malformed++ == 0)
+			check("hv.synic.message_format", CHECK_FAIL,
+			      "SINT2 message type 0x%x claims a %u-byte payload (at most %u fit)",
+			      m.header.message_type, m.header.payload_size, HV_MESSAGE_PAYLOAD_MAX);
+		return true;
+	}
+	for (unsigned i = 0; i < sc.nhandlers; i++) {
+		if (sc.handlers[i].type == m.header.message_type) {
+			sc.handlers[i].fn(&m, sc.handlers[i].ctx);
+			return true;
+		}
+	}
+	if (sc.unhandled++ == 0)
+		log_printf("hvprobe: SINT2 message of type 0x%x with no handler (ignored)\n",
+			   m.header.message_type);
+	return true;
+}
+
+bool synic_on_message(uint32_t type, synic_msg_fn fn, void *ctx)
+{
+	if (sc.nhandlers == MAX_HANDLERS)
+		return false;
+	sc.handlers[sc.nhandlers].type = type;
+	sc.handlers[sc.nhandlers].fn = fn;
+	sc.handlers[sc.nhandlers].ctx = ctx;
+	sc.nhandlers++;
+	return true;
+}
+
+bool synic_event_test_clear(unsigned flag)
+{
+	uint8_t *byte = sc.siefp + SYNIC_SINT * HV_EVENT_FLAGS_BYTES + flag / 8;
+	uint8_t bit = (uint8_t)(1u << (flag % 8));
+
+	if (!sc.up || flag >= HV_EVENT_FLAGS_BYTES * 8)
+		return false;
+	return __atomic_fetch_and(byte, (uint8_t)~bit, __ATOMIC_SEQ_CST) & bit;
+}
+
+uint32_t synic_interrupts(void)
+{
+	return sc.irqs;
+}
+
+/* Point a page MSR (SIMP, SIEFP) at @page, keeping its RsvdP bits. */
+static int enable_page_msr(uint32_t msr, void *page)
+{
+	uint64_t old = 0, got;
+	uint64_t val;
+
+	if (hv_msr_read(msr, &old)) {
+		check("hv.synic.pages", CHECK_FAIL, "rdmsr 0x%x raised #GP", msr);
+		return -1;
+	}
+	val = cpu_virt_to_phys(page) | (old & HV_MSR_RSVDP_MASK) | HV_MSR_ENABLE;
+	return hv_msr_write_verify("hv.synic.pages", msr, val, ~HV_MSR_RSVDP_MASK, &got);
+}
+
+bool synic_setup(const struct hv_info *hv)
+{
+	uint64_t v, old, got;
+
+	if (!(hv->privileges & HV_PRIV_SYNIC)) {
+		check("hv.synic.version", CHECK_SKIP, "the host grants no AccessSynicRegs privilege");
+		return false;
+	}
+	if (hv_msr_read(HV_MSR_SVERSION, &v)) {
+		check("hv.synic.version", CHECK_FAIL, "rdmsr SVERSION (0x%x) raised #GP although AccessSynicRegs is granted",
+		      HV_MSR_SVERSION);
+		return false;
+	}
+	if (!check_that("hv.synic.version", v == HV_SYNIC_VERSION,
+			"SVERSION reads %llu (TLFS: %u)", (unsigned long long)v, HV_SYNIC_VERSION))
+		return false;
+
+	sc.simp = cpu_alloc_pages(1);
+	sc.siefp = cpu_alloc_pages(1);
+	if (!sc.simp || !sc.siefp) {
+		check("hv.synic.pages", CHECK_FAIL, "no memory for the message and event pages");
+		return false;
+	}
+	if (enable_page_msr(HV_MSR_SIMP, sc.simp) || enable_page_msr(HV_MSR_SIEFP, sc.siefp))
+		return false;
+	check("hv.synic.pages", CHECK_PASS, "SIMP at GPA 0x%llx, SIEFP at GPA 0x%llx",
+	      (unsigned long long)cpu_virt_to_phys(sc.simp),
+	      (unsigned long long)cpu_virt_to_phys(sc.siefp));
+
+	/* AutoEOI saves an EOI per interrupt, but only where the host does not advise against it */
+	sc.auto_eoi = !(hv->recommendations & HV_REC_AUTOEOI_DEPRECATED);
+	cpu_irq_install(SYNIC_VECTOR, synic_isr, NULL, sc.auto_eoi);
+	if (hv_msr_read(HV_MSR_SINT0 + SYNIC_SINT, &old)) {
+		check("hv.synic.sint", CHECK_FAIL, "rdmsr SINT2 raised #GP");
+		return false;
+	}
+	v = (old & ~SINT_OWNED_BITS) | SYNIC_VECTOR | (sc.auto_eoi ? HV_SINT_AUTO_EOI : 0);
+	if (hv_msr_write_verify("hv.synic.sint", HV_MSR_SINT0 + SYNIC_SINT, v,
+				HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_AUTO_EOI, &got))
+		return false;
+	if (hv_msr_read(HV_MSR_SCONTROL, &old)) {
+		check("hv.synic.sint", CHECK_FAIL, "rdmsr SCONTROL raised #GP");
+		return false;
+	}
+	if (hv_msr_write_verify("hv.synic.sint", HV_MSR_SCONTROL, old | HV_SCONTROL_ENABLE,
+				HV_SCONTROL_ENABLE, &got))
+		return false;
+	check("hv.synic.sint", CHECK_PASS, "SINT2 on vector 0x%x, AutoEOI %s, SCONTROL enabled",
+	      SYNIC_VECTOR, sc.auto_eoi ? "on" : "off (the host recommends against it)");
+	sc.up = true;
+	loop_add_poller(synic_poll, NULL);
+	return true;
+}
+
+/* ---- self-test: synthetic timer 0 sends a TimerExpired message on SINT 2 ---- */
+
+static struct {
+	bool seen;
+	struct hv_message msg;
+} timer;
+
+static void on_timer_message(const struct hv_message *m, void *ctx)
+{
+	timer.msg = *m;
+	timer.seen = true;
+}
+
+static bool timer_seen(void *ctx)
+{
+	return timer.seen;
+}
+
+void synic_selftest(const struct hv_info *hv)
+{
+	const struct hv_timer_message *p = (const struct hv_timer_message *)timer.msg.payload;
+	uint64_t now, due;
+	uint32_t irqs_before;
+
+	if (!sc.up)
+		return;
+	if (!(hv->privileges & HV_PRIV_SYNTH_TIMERS) || !(hv->privileges & HV_PRIV_REF_COUNTER)) {
+		check("hv.synic.message", CHECK_SKIP,
+		      "no synthetic timer or reference counter privilege: nothing makes the host send a message yet");
+		return;
+	}
+	synic_on_message(HV_MESSAGE_TYPE_TIMER_EXPIRED, on_timer_message, NULL);
+	if (hv_msr_read(HV_MSR_TIME_REF_COUNT, &now)) {
+		check("hv.synic.message", CHECK_FAIL, "rdmsr TIME_REF_COUNT raised #GP");
+		return;
+	}
+	due = now + SELFTEST_DELAY_100NS;
+	irqs_before = sc.irqs;
+	if (cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0) || cpu_wrmsr(HV_MSR_STIMER0_COUNT, due) ||
+	    cpu_wrmsr(HV_MSR_STIMER0_CONFIG,
+		      HV_STIMER_ENABLE | ((uint64_t)SYNIC_SINT << HV_STIMER_SINT_SHIFT))) {
+		check("hv.synic.message", CHECK_FAIL,
+		      "programming STIMER0 raised #GP although AccessSyntheticTimerRegs is granted");
+		return;
+	}
+	loop_wait("the synthetic timer's message", timer_seen, NULL, cpu_now_ns() + SELFTEST_WAIT_NS);
+	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
+	if (!timer.seen) {
+		check("hv.synic.message", CHECK_FAIL,
+		      "no TimerExpired message on SINT2 within 1 s (STIMER0 due at %llu)",
+		      (unsigned long long)due);
+		return;
+	}
+	if (timer.msg.header.payload_size < sizeof(*p))
+		check("hv.synic.message", CHECK_FAIL, "TimerExpired payload is %u bytes, want %zu",
+		      timer.msg.header.payload_size, sizeof(*p));
+	else if (p->timer_index != 0 || p->expiration_time < due ||
+		 p->delivery_time < p->expiration_time)
+		check("hv.synic.message", CHECK_FAIL,
+		      "TimerExpired says timer %u, expired %llu, delivered %llu (armed timer 0 for %llu)",
+		      p->timer_index, (unsigned long long)p->expiration_time,
+		      (unsigned long long)p->delivery_time, (unsigned long long)due);
+	else
+		check("hv.synic.message", CHECK_PASS,
+		      "TimerExpired from STIMER0 on SINT2, delivered %llu us after it was due",
+		      (unsigned long long)(p->delivery_time - due) / 10);
+	check_that("hv.synic.interrupt", sc.irqs > irqs_before,
+		   "%u interrupt(s) on vector 0x%x with the message", sc.irqs - irqs_before,
+		   SYNIC_VECTOR);
+}
+
+void synic_report(void)
+{
+	if (!sc.up)
+		return;
+	check_that("hv.synic.spurious",
+		   !(sc.causeless >= SPURIOUS_MIN && sc.causeless * 2 > sc.irqs),
+		   "%u SINT2 interrupts, %u with neither a message nor an event flag; %u messages (%u malformed, %u unhandled)",
+		   sc.irqs, sc.causeless, sc.messages, sc.malformed, sc.unhandled);
+}

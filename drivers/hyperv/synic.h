@@ -1,0 +1,45 @@
+/* The synthetic interrupt controller: pages, SINT2, messages, event flags. */
+#ifndef HVPROBE_SYNIC_H
+#define HVPROBE_SYNIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/hyperv/hv_cpuid.h"
+#include "drivers/hyperv/hv_regs.h"
+
+/* VMBus and our self-test use SINT 2 (LNX VMBUS_MESSAGE_SINT, OVMM VMBUS_SINT). */
+#define SYNIC_SINT 2
+/* Our interrupt vector for SINT 2 (MSVM uses 0x41 as well). */
+#define SYNIC_VECTOR 0x41
+
+/* A handler for one SynIC message type; @msg was copied out of the slot. */
+typedef void (*synic_msg_fn)(const struct hv_message *msg, void *ctx);
+
+/*
+ * Program SIMP, SIEFP, SINT2 and SCONTROL and check each (hv.synic.version,
+ * hv.synic.pages, hv.synic.sint).  Registers the loop poller.
+ */
+bool synic_setup(const struct hv_info *hv);
+
+/* Route messages of @type on SINT 2 to @fn. */
+bool synic_on_message(uint32_t type, synic_msg_fn fn, void *ctx);
+
+/* Test and clear event flag @flag of SINT 2 (VMBus: flag = channel relid). */
+bool synic_event_test_clear(unsigned flag);
+
+/* Interrupts taken on SINT 2 so far. */
+uint32_t synic_interrupts(void);
+
+/*
+ * hv.synic.message / hv.synic.interrupt: arm synthetic timer 0 in message
+ * mode and check that its TimerExpired message arrives, well formed, with
+ * an interrupt.  Skipped when the host grants no synthetic timers.
+ */
+void synic_selftest(const struct hv_info *hv);
+
+/* hv.synic.spurious: how many interrupts had neither a message nor a flag. */
+void synic_report(void);
+
+
+#endif
