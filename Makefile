@@ -36,7 +36,7 @@ KOBJS := $(patsubst %.c,$(B)/k/%.o,$(PORTABLE_SRC) $(X86_SRC)) \
          $(patsubst %.asm,$(B)/k/%.o,$(X86_ASM)) \
          $(patsubst %.c,$(B)/k/%.o,$(BOOT_SRC))
 
-.PHONY: all efi iso test unit clean deps-test
+.PHONY: all efi iso test unit sim clean deps-test
 all: $(B)/hvprobe.efi $(B)/hvprobe.iso
 
 efi: $(B)/hvprobe.efi
@@ -86,11 +86,22 @@ $(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h) tests/unit/unit.h tests/
 
 unit: $(UNIT_TESTS)
 
+# ---- hvsim: the portable code against the simulated host -----------------
+
+SIM_SRC := $(PORTABLE_SRC) $(wildcard tools/hvsim/*.c)
+SIM_HDR := $(wildcard kernel/*.h lib/*.h drivers/*/*.h tools/hvsim/*.h)
+
+$(B)/sim/hvprobe-sim: $(SIM_SRC) $(SIM_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -o $@ $(SIM_SRC)
+
+sim: $(B)/sim/hvprobe-sim
+
 deps-test:
 	@tools/deps.sh test
 
 test: deps-test
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit sim
 	@tests/run
 
 clean:

@@ -12,9 +12,12 @@ terminal and to a log (firmware escape codes removed), and exits with the
 guest's verdict.
 
   --host HOST         tcg: QEMU + OVMF, software CPU, no Hyper-V interface (default)
+                      sim: hvsim, the simulated Hyper-V host (a Windows Server 2019
+                           host unless --scenario says otherwise)
                       (launchers in tools/host/, contract in tools/host/README.md)
   --config FILE       use FILE as hvprobe.cfg (default: tools/default.cfg)
   --set KEY=VALUE     add a line to hvprobe.cfg (repeatable; wins over --config)
+  --scenario FILE     with --host sim: a scenario (tests/sim/*.scn) for the host
   --timeout SECONDS   give up on the guest after this long (default 120)
   --out DIR           where the log, ISO and firmware variables go (default build/run)
   --quiet             do not stream the console, only print the verdict
@@ -36,6 +39,7 @@ while (($#)); do
 	--host) host=${2:?}; shift ;;
 	--config) config=${2:?}; shift ;;
 	--set) sets+=("${2:?}"); shift ;;
+	--scenario) HVPROBE_SCENARIO=$(realpath "${2:?}") || exit 2; export HVPROBE_SCENARIO; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--quiet) quiet=1 ;;

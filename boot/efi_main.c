@@ -193,6 +193,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		   systab->Hdr.Revision >> 16, systab->Hdr.Revision & 0xffff);
 	read_config(image);
 	bi.tsc_hz = calibrate_tsc();
+	bi.tsc_reference = "UEFI Stall()";
 	bi.reset = boot_reset;
 
 	/* size the map, then allocate with slack: the allocation itself adds entries */

@@ -24,7 +24,8 @@ struct boot_info {
 	uint32_t ram_dropped;        /* ranges beyond BOOT_MAX_RANGES */
 	uint32_t map_entries;        /* descriptors in the final memory map */
 	uint32_t ebs_attempts;       /* ExitBootServices calls it took */
-	uint64_t tsc_hz;             /* TSC frequency measured against Stall() */
+	uint64_t tsc_hz;             /* TSC frequency */
+	const char *tsc_reference;   /* what it was measured against */
 	uint64_t tsc_origin;          /* TSC when efi_main started: time zero */
 	/* \hvprobe.cfg as read from the boot volume (not terminated) */
 	char config[BOOT_CONFIG_MAX];

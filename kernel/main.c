@@ -37,9 +37,9 @@ static void report_boot(const struct boot_info *bi)
 		check("boot.exit_boot_services", CHECK_PASS, "after %u attempt%s",
 		      bi->ebs_attempts, bi->ebs_attempts == 1 ? "" : "s");
 	check_that("kernel.clock.tsc", bi->tsc_hz >= MIN_TSC_HZ && bi->tsc_hz <= MAX_TSC_HZ,
-		   "TSC %llu.%03llu MHz, measured against UEFI Stall()",
+		   "TSC %llu.%03llu MHz, measured against %s",
 		   (unsigned long long)(bi->tsc_hz / 1000000),
-		   (unsigned long long)(bi->tsc_hz / 1000 % 1000));
+		   (unsigned long long)(bi->tsc_hz / 1000 % 1000), bi->tsc_reference);
 }
 
 /* The deliberate faults of the fault= self-test. */

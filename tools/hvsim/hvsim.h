@@ -1,0 +1,110 @@
+/*
+ * hvsim: a simulated Hyper-V host.  It implements the CPU seam
+ * (kernel/cpu.h) in user space, so the guest's drivers/, lib/ and
+ * kernel/main.c run unchanged as a Linux process against it: CPUID from a
+ * host profile, synthetic MSRs with TLFS semantics, hypercalls, a
+ * guest-physical memory arena, SynIC message delivery with the
+ * MessagePending/EOM protocol, event flags, interrupt injection and
+ * virtual time (a scenario that waits minutes runs in milliseconds).
+ */
+#ifndef HVSIM_H
+#define HVSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "drivers/hyperv/hv_regs.h"
+#include "kernel/cpu.h"
+
+/* ---- host profiles (profile.c) ---- */
+struct sim_profile {
+	const char *name;
+	const char *about;
+	bool hypervisor_bit;
+	uint32_t max_leaf;
+	char vendor[13];
+	uint32_t interface;
+	uint32_t version[4];       /* leaf 0x40000002 EAX..EDX */
+	uint64_t privileges;       /* leaf 0x40000003 EAX:EBX */
+	uint32_t features_edx;
+	uint32_t recommendations;  /* leaf 0x40000004 EAX */
+	uint32_t phys_addr_bits;
+	uint32_t max_vps, max_lps;
+	uint8_t hypercall_code[8]; /* what the host writes into the hypercall page */
+};
+
+const struct sim_profile *sim_profile_find(const char *name);
+void sim_profile_list(void);
+
+/* ---- misbehaviours: what a broken host does (scenario "misbehave =") ---- */
+enum sim_misbehaviour {
+	MB_GUEST_OS_ID_IGNORED,     /* GUEST_OS_ID writes are dropped */
+	MB_VERSION_ZERO,            /* leaf 0x40000002 stays zero */
+	MB_HYPERCALL_MSR_IGNORED,   /* HYPERCALL writes are dropped */
+	MB_HYPERCALL_PAGE_UNFILLED, /* the page is enabled but never filled */
+	MB_HYPERCALL_ACCEPT_ALL,    /* every hypercall returns SUCCESS */
+	MB_SYNIC_VERSION_WRONG,     /* SVERSION reads 2 */
+	MB_SYNIC_MSR_GP,            /* SynIC MSRs raise #GP despite the privilege */
+	MB_SIMP_IGNORED,            /* SIMP writes are dropped */
+	MB_TIMER_SILENT,            /* synthetic timers never fire */
+	MB_MESSAGE_BAD_SIZE,        /* messages claim a 250-byte payload */
+	MB_MESSAGE_NO_IRQ,          /* messages are delivered without an interrupt */
+	MB_IRQ_WITHOUT_MESSAGE,     /* 20 SINT interrupts with nothing behind them */
+	MB_IRQ_STORM,               /* 10000 of them */
+	MB_REF_COUNTER_FROZEN,      /* TIME_REF_COUNT does not advance */
+	MB_REF_TSC_WRONG,           /* the reference TSC page runs at twice the rate */
+	MB_COUNT
+};
+
+extern const char *const sim_misbehaviour_names[MB_COUNT];
+extern bool sim_mb[MB_COUNT];
+
+/* ---- the simulated machine (cpu.c) ---- */
+struct sim {
+	const struct sim_profile *profile;
+	uint64_t now_ns;           /* virtual time */
+	uint8_t *arena;            /* guest physical memory */
+	uint64_t arena_gpa, arena_size;
+	/* synthetic MSR state */
+	uint64_t guest_os_id, hypercall, ref_tsc, scontrol, simp, siefp;
+	uint64_t sint[HV_SINT_COUNT];
+	uint64_t stimer_config[4], stimer_count[4];
+	/* interrupts: pending vectors, taken only inside cpu_wait() */
+	bool irq_pending[256];
+	uint32_t storm_left;
+	/* statistics for the log */
+	uint64_t hypercalls, messages_posted, eoms, irqs_injected;
+};
+
+extern struct sim sim;
+
+/* Guest physical address -> host pointer; NULL unless [gpa, gpa+len) is RAM. */
+void *sim_gpa(uint64_t gpa, uint64_t len);
+
+/* Raise SINT @sint on the guest's local APIC (if enabled and unmasked). */
+void sim_raise_sint(unsigned sint);
+
+/* ---- the host's SynIC side (synic.c) ---- */
+/* Queue a message for SINT @sint; delivered when the slot is free. */
+void sim_post_to_guest(unsigned sint, uint32_t type, const void *payload, uint8_t size);
+/* The guest wrote EOM, or enabled its message page: deliver what is queued. */
+void sim_synic_deliver(void);
+/* Set event flag @flag of SINT @sint and raise it. */
+void sim_signal_guest(unsigned sint, unsigned flag);
+/* STIMERx_CONFIG/COUNT were written: (re)schedule timer @t. */
+void sim_stimer_update(unsigned t);
+/* Run the host's timed events that are due at sim.now_ns; return the next due time. */
+uint64_t sim_run_events(void);
+
+/* A timed host event. */
+void sim_at(uint64_t when_ns, void (*fn)(uint64_t arg), uint64_t arg);
+
+/* ---- hypercalls (hypercall.c) ---- */
+uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output);
+
+/* ---- MSRs (msr.c) ---- */
+int sim_rdmsr(uint32_t msr, uint64_t *val);
+int sim_wrmsr(uint32_t msr, uint64_t val);
+
+#endif

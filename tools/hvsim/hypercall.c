@@ -1,0 +1,59 @@
+/*
+ * Hypercalls as the simulated host executes them (TLFS §3, §11.11): input
+ * blocks are validated the way Hyper-V does (alignment, page crossing,
+ * sizes, privileges) and answered with real HV_STATUS codes.
+ */
+#include <string.h>
+
+#include "drivers/hyperv/hv_cpuid.h"
+#include "tools/hvsim/hvsim.h"
+
+static uint64_t status(uint16_t st)
+{
+	return st;
+}
+
+/* HvPostMessage: no port is open yet at this layer. */
+static uint64_t post_message(uint64_t gpa)
+{
+	const struct hv_post_message_input *in;
+
+	if (!(sim.profile->privileges & HV_PRIV_POST_MESSAGES))
+		return status(HV_STATUS_ACCESS_DENIED);
+	if ((gpa & 7) || (gpa & 0xfff) + sizeof(*in) > PAGE_SIZE)
+		return status(HV_STATUS_INVALID_ALIGNMENT);
+	in = sim_gpa(gpa, sizeof(*in));
+	if (!in)
+		return status(HV_STATUS_INVALID_PARAMETER);
+	if (in->message_type == 0 || (in->message_type & 0x80000000u) ||
+	    in->payload_size > HV_MESSAGE_PAYLOAD_MAX)
+		return status(HV_STATUS_INVALID_PARAMETER);
+	return status(HV_STATUS_INVALID_CONNECTION_ID);
+}
+
+/* HvSignalEvent (fast): no connection has an event port yet. */
+static uint64_t signal_event(uint64_t rdx)
+{
+	if (!(sim.profile->privileges & HV_PRIV_SIGNAL_EVENTS))
+		return status(HV_STATUS_ACCESS_DENIED);
+	if (rdx >> 48)
+		return status(HV_STATUS_INVALID_HYPERCALL_INPUT);
+	return status(HV_STATUS_INVALID_CONNECTION_ID);
+}
+
+uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)
+{
+	uint16_t code = control & 0xffff;
+	bool fast = control & HV_HYPERCALL_FAST;
+
+	sim.hypercalls++;
+	if (sim_mb[MB_HYPERCALL_ACCEPT_ALL])
+		return status(HV_STATUS_SUCCESS);
+	switch (code) {
+	case HV_CALL_POST_MESSAGE:
+		return fast ? status(HV_STATUS_INVALID_HYPERCALL_INPUT) : post_message(input);
+	case HV_CALL_SIGNAL_EVENT:
+		return fast ? signal_event(input) : status(HV_STATUS_INVALID_HYPERCALL_INPUT);
+	}
+	return status(HV_STATUS_INVALID_HYPERCALL_CODE);
+}
