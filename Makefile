@@ -36,7 +36,7 @@ KOBJS := $(patsubst %.c,$(B)/k/%.o,$(PORTABLE_SRC) $(X86_SRC)) \
          $(patsubst %.asm,$(B)/k/%.o,$(X86_ASM)) \
          $(patsubst %.c,$(B)/k/%.o,$(BOOT_SRC))
 
-.PHONY: all efi iso test unit sim clean deps-test
+.PHONY: all efi iso test unit sim fuzz clean deps-test
 all: $(B)/hvprobe.efi $(B)/hvprobe.iso
 
 efi: $(B)/hvprobe.efi
@@ -69,6 +69,8 @@ $(B)/hvprobe.iso: $(B)/hvprobe.efi tools/mkiso.sh tools/default.cfg
 
 HCFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-format-security -Wno-format-nonliteral -I. -fsanitize=address,undefined \
            -fno-sanitize-recover=all
+# driver code that is pure logic over memory, tested on the host
+UNIT_DRIVERS := drivers/vmbus/ring.c
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
 # The freestanding string functions, renamed fs_* so a hosted test can call
@@ -80,9 +82,9 @@ $(B)/unit/str_fs.o: lib/str.c lib/str.h
 	$(OBJCOPY) $(foreach s,$(FS_SYMS),--redefine-sym $(s)=fs_$(s)) --strip-symbol=str_copy $@.tmp $@
 	@rm -f $@.tmp
 
-$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h) tests/unit/unit.h tests/unit/stub_cpu.c $(B)/unit/str_fs.o
+$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h) $(UNIT_DRIVERS) tests/unit/unit.h tests/unit/stub_cpu.c $(B)/unit/str_fs.o
 	@mkdir -p $(dir $@)
-	$(CC) $(HCFLAGS) -o $@ $< tests/unit/stub_cpu.c $(wildcard lib/*.c) $(B)/unit/str_fs.o
+	$(CC) $(HCFLAGS) -o $@ $< tests/unit/stub_cpu.c $(wildcard lib/*.c) $(UNIT_DRIVERS) $(B)/unit/str_fs.o
 
 unit: $(UNIT_TESTS)
 
@@ -97,11 +99,34 @@ $(B)/sim/hvprobe-sim: $(SIM_SRC) $(SIM_HDR)
 
 sim: $(B)/sim/hvprobe-sim
 
+# ---- fuzz targets: libFuzzer with ASan and UBSan, clang from Debian ---------
+
+FUZZ_TARGETS := ring vmbus_msg ic config
+FUZZ_BINS := $(patsubst %,$(B)/fuzz/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-format-nonliteral -I. \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/stub_cpu.c $(SIM_HDR) $(PORTABLE_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $< tests/fuzz/stub_cpu.c $(PORTABLE_SRC)
+
+$(B)/fuzz/seeds: tests/fuzz/seeds.c $(SIM_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 $(WARN) -I. -o $@ $<
+
+fuzz: $(FUZZ_BINS) $(B)/fuzz/seeds
+
+# ---- benchmarks (results in BENCHMARKS.md) -----------------------------------
+
+$(B)/bench/ring: bench/ring.c drivers/vmbus/ring.c $(SIM_HDR)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 $(WARN) -I. -o $@ bench/ring.c drivers/vmbus/ring.c
+
 deps-test:
 	@tools/deps.sh test
 
 test: deps-test
-	@$(MAKE) --no-print-directory all unit sim
+	@$(MAKE) --no-print-directory all unit sim fuzz
 	@tests/run
 
 clean:

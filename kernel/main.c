@@ -4,8 +4,10 @@
  * hvprobe_main() once the machine is theirs.
  */
 #include "drivers/hyperv/hv_cpuid.h"
+#include "drivers/ic/ic.h"
 #include "drivers/hyperv/platform.h"
 #include "drivers/hyperv/synic.h"
+#include "drivers/vmbus/vmbus.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
@@ -61,6 +63,36 @@ static void inject_fault(void)
 	}
 }
 
+static bool reboot;
+
+static bool shutdown_asked(void *ctx)
+{
+	return ic_shutdown_requested(&reboot);
+}
+
+/*
+ * Watch the host: answer its services for the observation window, or with
+ * finish=serve until it asks us to shut down.  A shutdown request ends
+ * the window early either way.
+ */
+static void observe(void)
+{
+	reboot = opt.finish == FINISH_REBOOT;
+	if (opt.finish == FINISH_SERVE) {
+		log_printf("hvprobe: serving until the host asks to shut down (deadline %llu s)\n",
+			   (unsigned long long)opt.deadline_s);
+		loop_wait("the host's shutdown request", shutdown_asked, NULL, UINT64_MAX);
+	} else if (opt.observe_s) {
+		log_printf("hvprobe: observing the host for %llu s\n",
+			   (unsigned long long)opt.observe_s);
+		loop_wait("the observation window", shutdown_asked, NULL,
+			  cpu_now_ns() + opt.observe_s * NS_PER_S);
+	}
+	if (ic_shutdown_requested(&reboot))
+		log_printf("hvprobe: the host asked us to %s: closing channels, then the verdict\n",
+			   reboot ? "reboot" : "power off");
+}
+
 void hvprobe_main(const struct boot_info *bi)
 {
 	int bad;
@@ -88,17 +120,13 @@ void hvprobe_main(const struct boot_info *bi)
 
 	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
 		report_set_hyperv(true);
-		hv_platform_setup(&hv, opt.guest_os_id);
+		if (hv_platform_setup(&hv, opt.guest_os_id))
+			vmbus_start(hv.vp_index, opt.vmbus_version, opt.expect);
 	}
 
-	if (opt.observe_s) {
-		log_printf("hvprobe: observing the host for %llu s\n",
-			   (unsigned long long)opt.observe_s);
-		loop_wait("the observation window", NULL, NULL,
-			  cpu_now_ns() + opt.observe_s * NS_PER_S);
-	}
-
+	observe();
+	vmbus_finish();
 	synic_report();
 	st = report_finish();
-	cpu_power_off(st, opt.finish == FINISH_REBOOT);
+	cpu_power_off(st, reboot);
 }

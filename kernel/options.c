@@ -14,6 +14,8 @@ const char *const fault_names[] = { "none", "page_fault", "gp", "ud", "divide",
 				    "assert", "hang", NULL };
 static const char *const bool_names[] = { "0", "1", NULL };
 
+static char vmbus_version_text[8];
+
 static const struct config_key keys[] = {
 	{ "expect", CONFIG_ENUM, &opt.expect, 0, 0, expect_names,
 	  "expectation profile: what the host must provide" },
@@ -25,6 +27,8 @@ static const struct config_key keys[] = {
 	  "global deadline in seconds: a verdict is printed by then" },
 	{ "guest_os_id", CONFIG_U64, &opt.guest_os_id, 1, UINT64_MAX, NULL,
 	  "guest OS ID to announce (non-zero; default: open source, OS type 0x7f)" },
+	{ "vmbus_version", CONFIG_STR, vmbus_version_text, 0, sizeof(vmbus_version_text), NULL,
+	  "force one VMBus version, e.g. 4.0 (default: newest the host accepts)" },
 	{ "verbose", CONFIG_ENUM, &opt.verbose, 0, 0, bool_names, "1 = debug logging" },
 	{ "fault", CONFIG_ENUM, &opt.fault, 0, 0, fault_names,
 	  "self-test: raise this fault to exercise the failure path" },
@@ -35,16 +39,48 @@ static void warn(const char *msg)
 	log_printf("hvprobe: %s\n", msg);
 }
 
+uint32_t options_parse_version(const char *s)
+{
+	uint64_t maj, min;
+	const char *dot = s;
+
+	while (*dot && *dot != '.')
+		dot++;
+	if (!*dot || config_parse_u64(s, (size_t)(dot - s), &maj) ||
+	    config_parse_u64(dot + 1, strlen(dot + 1), &min) || maj > 0xffff || min > 0xffff)
+		return 0;
+	return (uint32_t)(maj << 16 | min);
+}
+
 int options_load(const char *text, size_t len)
 {
+	int bad;
+
 	opt = (struct options){
 		.expect = EXPECT_NONE,
 		.finish = FINISH_POWEROFF,
 		.fault = FAULT_NONE,
 		.verbose = 0,
-		.observe_s = 0,
+		.observe_s = OBSERVE_DEFAULT,
 		.deadline_s = 300,
 		.guest_os_id = HV_GUEST_OS_ID_DEFAULT,
 	};
-	return config_parse(text, len, keys, ARRAY_SIZE(keys), warn);
+	vmbus_version_text[0] = '\0';
+	bad = config_parse(text, len, keys, ARRAY_SIZE(keys), warn);
+	/*
+	 * The window by profile: Hyper-V sends a heartbeat every ~2 s and a
+	 * time sample every ~5 s, so 15 s sees several of each; QEMU has no
+	 * integration services to watch; "none" judges only what is there.
+	 */
+	if (opt.observe_s == OBSERVE_DEFAULT)
+		opt.observe_s = opt.expect == EXPECT_HYPERV ? 15 : opt.expect == EXPECT_QEMU ? 2 : 0;
+	if (vmbus_version_text[0]) {
+		opt.vmbus_version = options_parse_version(vmbus_version_text);
+		if (!opt.vmbus_version) {
+			log_printf("hvprobe: hvprobe.cfg: vmbus_version: '%s' is not M.m; negotiating instead\n",
+				   vmbus_version_text);
+			bad++;
+		}
+	}
+	return bad;
 }

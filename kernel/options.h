@@ -27,6 +27,8 @@ enum fault_kind {
 	FAULT_HANG,
 };
 
+#define OBSERVE_DEFAULT UINT64_MAX /* chosen by the profile after parsing */
+
 struct options {
 	unsigned expect;      /* enum expect_profile */
 	unsigned finish;      /* enum finish_action */
@@ -35,12 +37,16 @@ struct options {
 	uint64_t observe_s;   /* observation window before the verdict */
 	uint64_t deadline_s;  /* global deadline: a verdict by then, whatever happens */
 	uint64_t guest_os_id; /* written to HV_MSR_GUEST_OS_ID (hosts change behaviour by it) */
+	uint32_t vmbus_version; /* 0: negotiate; else only this (major << 16 | minor) */
 };
 
 extern struct options opt;
 
 extern const char *const expect_names[];
 extern const char *const fault_names[];
+
+/* Parse "M.m" as a VMBus version word; 0 when malformed. */
+uint32_t options_parse_version(const char *s);
 
 /* Reset to defaults, then apply @len bytes of hvprobe.cfg; return bad lines. */
 int options_load(const char *text, size_t len);

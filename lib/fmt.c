@@ -158,7 +158,7 @@ int fmt_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 
 			if (!s)
 				s = "(null)";
-			while (s[len] && (prec < 0 || len < prec))
+			while ((prec < 0 || len < prec) && s[len]) /* never read past the precision */
 				len++;
 			emit(&o, "", s, len, width, left, false);
 			break;

@@ -59,6 +59,7 @@ struct hv_info {
 	uint32_t recommendations, spin_retries, phys_addr_bits;
 	uint32_t max_vps, max_lps, max_irq_vectors;
 	uint32_t hw_features;
+	uint32_t vp_index;     /* from HV_MSR_VP_INDEX, once read */
 };
 
 /* The privileges a VMBus guest cannot do without. */

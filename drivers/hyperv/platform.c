@@ -52,7 +52,7 @@ static void check_version(struct hv_info *hv)
 }
 
 /* hv.vp_index: our virtual processor's index, needed by VMBus. */
-static void check_vp_index(const struct hv_info *hv)
+static void check_vp_index(struct hv_info *hv)
 {
 	uint64_t vp;
 
@@ -64,6 +64,7 @@ static void check_vp_index(const struct hv_info *hv)
 		check("hv.vp_index", CHECK_FAIL, "rdmsr VP_INDEX raised #GP although AccessVpIndex is granted");
 		return;
 	}
+	hv->vp_index = (uint32_t)vp;
 	check_that("hv.vp_index", hv->max_vps == 0 || vp < hv->max_vps,
 		   "VP index %llu (the host supports %u virtual processors)", (unsigned long long)vp,
 		   hv->max_vps);

@@ -34,6 +34,9 @@ static void test_width_flags(void)
 	EXPECT_STR(F("%-*d|", 3, 7), "7  |");
 	EXPECT_STR(F("%.3s", "abcdef"), "abc");
 	EXPECT_STR(F("%.*s", 2, "abcdef"), "ab");
+	/* a precision bounds the read: the string need not be terminated (found by fuzzing) */
+	static const char unterminated[3] = { 'x', 'y', 'z' };
+	EXPECT_STR(F("%.*s", 3, unterminated), "xyz");
 	EXPECT_STR(F("%6s|%-6s|", "ab", "cd"), "    ab|cd    |");
 }
 

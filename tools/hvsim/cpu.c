@@ -263,6 +263,7 @@ void cpu_power_off(enum exit_status st, bool reboot)
 		(unsigned long long)(sim.now_ns / 1000000 % 1000), (unsigned long long)sim.hypercalls,
 		(unsigned long long)sim.messages_posted, (unsigned long long)sim.eoms,
 		(unsigned long long)sim.irqs_injected);
+	sim_vmbus_report();
 	/* the isa-debug-exit convention, so run.sh reads sim and QEMU alike */
 	exit(((int)st << 1) | 1);
 }

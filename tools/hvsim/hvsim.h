@@ -4,8 +4,10 @@
  * kernel/main.c run unchanged as a Linux process against it: CPUID from a
  * host profile, synthetic MSRs with TLFS semantics, hypercalls, a
  * guest-physical memory arena, SynIC message delivery with the
- * MessagePending/EOM protocol, event flags, interrupt injection and
- * virtual time (a scenario that waits minutes runs in milliseconds).
+ * MessagePending/EOM protocol, event flags, interrupt injection,
+ * virtual time (a scenario that waits minutes runs in milliseconds), and
+ * the host's side of VMBus (vmbus.h: connection, offers, GPADLs, channels,
+ * ring buffers, a device table).
  */
 #ifndef HVSIM_H
 #define HVSIM_H
@@ -32,6 +34,8 @@ struct sim_profile {
 	uint32_t phys_addr_bits;
 	uint32_t max_vps, max_lps;
 	uint8_t hypercall_code[8]; /* what the host writes into the hypercall page */
+	uint32_t vmbus_version;    /* highest VMBus version the host accepts; 0 = none */
+	const char *vmbus_offers;  /* the devices it offers by default (vmbus_dev.c names) */
 };
 
 const struct sim_profile *sim_profile_find(const char *name);
@@ -54,6 +58,21 @@ enum sim_misbehaviour {
 	MB_IRQ_STORM,               /* 10000 of them */
 	MB_REF_COUNTER_FROZEN,      /* TIME_REF_COUNT does not advance */
 	MB_REF_TSC_WRONG,           /* the reference TSC page runs at twice the rate */
+	/* VMBus (vmbus.c) */
+	MB_VMBUS_REFUSE_ALL,        /* VERSION_RESPONSE refuses every version */
+	MB_VMBUS_WRONG_REPLY,       /* INITIATE_CONTACT is answered by ALLOFFERS_DELIVERED */
+	MB_VMBUS_SILENT,            /* no control message is ever answered */
+	MB_VMBUS_NO_ALLOFFERS,      /* offers, but never ALLOFFERS_DELIVERED */
+	MB_VMBUS_DUPLICATE_RELID,   /* two offers share relid 1 */
+	MB_VMBUS_ZERO_GUID,         /* an extra offer with an all-zero class GUID */
+	MB_VMBUS_RESCIND_MID_OPEN,  /* the first IC's OPENCHANNEL gets RESCIND_CHANNELOFFER */
+	MB_VMBUS_GPADL_FAIL,        /* GPADL_CREATED status 0x8000FFFF */
+	MB_VMBUS_OPEN_FAIL,         /* OPENCHANNEL_RESULT status 0xC0000001 */
+	MB_VMBUS_CORRUPT_RING,      /* after open: a packet, then write_index = data size + 4 */
+	MB_VMBUS_OVERLONG_PACKET,   /* after open: a packet whose len8 exceeds the ring */
+	MB_VMBUS_SIGNAL_BEFORE_OPEN,/* after open: a packet written without a signal */
+	MB_VMBUS_OFFER_AFTER_UNLOAD,/* an OFFERCHANNEL after UNLOAD_RESPONSE */
+	MB_VMBUS_MESSAGE_SHORT,     /* OPENCHANNEL_RESULT is 10 bytes long */
 	MB_COUNT
 };
 
@@ -102,6 +121,15 @@ void sim_at(uint64_t when_ns, void (*fn)(uint64_t arg), uint64_t arg);
 
 /* ---- hypercalls (hypercall.c) ---- */
 uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output);
+
+/* ---- the VMBus host (vmbus.c; devices and rings: vmbus.h) ---- */
+/* After the scenario is read: the profile's defaults, the offered channels. */
+void sim_vmbus_init(void);
+/* HvPostMessage / HvSignalEvent reaching VMBus: an HV_STATUS. */
+uint16_t sim_vmbus_post(uint32_t connection_id, uint32_t type, const void *payload, uint32_t size);
+uint16_t sim_vmbus_signal(uint32_t connection_id, uint16_t flag);
+/* What the host saw, on stderr at power off. */
+void sim_vmbus_report(void);
 
 /* ---- MSRs (msr.c) ---- */
 int sim_rdmsr(uint32_t msr, uint64_t *val);

@@ -13,7 +13,7 @@ static uint64_t status(uint16_t st)
 	return st;
 }
 
-/* HvPostMessage: no port is open yet at this layer. */
+/* HvPostMessage: validated here, delivered to the VMBus host's ports. */
 static uint64_t post_message(uint64_t gpa)
 {
 	const struct hv_post_message_input *in;
@@ -28,17 +28,17 @@ static uint64_t post_message(uint64_t gpa)
 	if (in->message_type == 0 || (in->message_type & 0x80000000u) ||
 	    in->payload_size > HV_MESSAGE_PAYLOAD_MAX)
 		return status(HV_STATUS_INVALID_PARAMETER);
-	return status(HV_STATUS_INVALID_CONNECTION_ID);
+	return status(sim_vmbus_post(in->connection_id, in->message_type, in->payload, in->payload_size));
 }
 
-/* HvSignalEvent (fast): no connection has an event port yet. */
+/* HvSignalEvent (fast): RDX = connection id | flag number << 32; VMBus owns the ports. */
 static uint64_t signal_event(uint64_t rdx)
 {
 	if (!(sim.profile->privileges & HV_PRIV_SIGNAL_EVENTS))
 		return status(HV_STATUS_ACCESS_DENIED);
 	if (rdx >> 48)
 		return status(HV_STATUS_INVALID_HYPERCALL_INPUT);
-	return status(HV_STATUS_INVALID_CONNECTION_ID);
+	return status(sim_vmbus_signal((uint32_t)rdx, (uint16_t)(rdx >> 32)));
 }
 
 uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)

@@ -10,6 +10,17 @@
  *   guest = expect=hyperv          a line for the guest's hvprobe.cfg (repeatable)
  *   misbehave = irq_storm          a host misbehaviour (repeatable, see --list)
  *   expect = ...                   read by tests/sim/run, ignored here
+ * and for the VMBus host (vmbus.c; without them the profile's defaults apply):
+ *   vmbus = 5.2                    highest version accepted: none, 0.13, 1.1, 2.4,
+ *                                  3.0, 4.0, 4.1, 5.0, 5.1, 5.2, 5.3 or 6.0
+ *   vmbus_conn_id = 1              msg_conn_id answered for >= 5.0 (default 1)
+ *   offer = NAME [relid=N] [instance=GUID]
+ *                                  offer a device (repeatable, in this order; NAME
+ *                                  from --list; relids 1, 2, 3... unless given);
+ *                                  "offer = none" offers nothing
+ *   vmbus_delay_ms = 1             control messages are answered this much later
+ *   vmbus_ping = N                 after each open, N "hvsim ping <n>" packets
+ *   vmbus_trace = 1                every VMBus message and packet on stderr
  * The guest's console goes to stdout; the exit status follows QEMU's
  * isa-debug-exit convention, (status << 1) | 1, so run.sh treats both alike.
  */
@@ -19,6 +30,7 @@
 
 #include "kernel/bootinfo.h"
 #include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/vmbus.h"
 
 #define ARENA_GPA 0x10000000ull   /* guest RAM starts at 256 MiB */
 #define ARENA_SIZE (64ull << 20)
@@ -39,6 +51,20 @@ const char *const sim_misbehaviour_names[MB_COUNT] = {
 	[MB_IRQ_STORM] = "irq_storm",
 	[MB_REF_COUNTER_FROZEN] = "ref_counter_frozen",
 	[MB_REF_TSC_WRONG] = "ref_tsc_wrong",
+	[MB_VMBUS_REFUSE_ALL] = "vmbus_refuse_all",
+	[MB_VMBUS_WRONG_REPLY] = "vmbus_wrong_reply",
+	[MB_VMBUS_SILENT] = "vmbus_silent",
+	[MB_VMBUS_NO_ALLOFFERS] = "vmbus_no_alloffers",
+	[MB_VMBUS_DUPLICATE_RELID] = "vmbus_duplicate_relid",
+	[MB_VMBUS_ZERO_GUID] = "vmbus_zero_guid",
+	[MB_VMBUS_RESCIND_MID_OPEN] = "vmbus_rescind_mid_open",
+	[MB_VMBUS_GPADL_FAIL] = "vmbus_gpadl_fail",
+	[MB_VMBUS_OPEN_FAIL] = "vmbus_open_fail",
+	[MB_VMBUS_CORRUPT_RING] = "vmbus_corrupt_ring",
+	[MB_VMBUS_OVERLONG_PACKET] = "vmbus_overlong_packet",
+	[MB_VMBUS_SIGNAL_BEFORE_OPEN] = "vmbus_signal_before_open",
+	[MB_VMBUS_OFFER_AFTER_UNLOAD] = "vmbus_offer_after_unload",
+	[MB_VMBUS_MESSAGE_SHORT] = "vmbus_message_short",
 };
 bool sim_mb[MB_COUNT];
 
@@ -93,6 +119,48 @@ static void read_config(const char *path)
 	fclose(f);
 }
 
+/* A decimal or 0x number that fits @max; exits on anything else. */
+static unsigned long number(const char *key, const char *val, unsigned long max)
+{
+	char *end;
+	unsigned long n = strtoul(val, &end, 0);
+
+	if (!*val || *end || *val == '-' || n > max)
+		usage_error("bad number for", key);
+	return n;
+}
+
+/* "offer = NAME [relid=N] [instance=GUID]" or "offer = none" */
+static void add_offer(char *val)
+{
+	struct sim_vmbus_config *c = &sim_vmbus_cfg;
+	struct sim_offer_cfg *o;
+	char *save = NULL, *tok = strtok_r(val, " \t", &save);
+
+	c->offers_set = true;
+	if (tok && !strcmp(tok, "none"))
+		return;
+	if (c->noffers == SIM_VMBUS_MAX_OFFERS)
+		usage_error("too many offers", tok);
+	o = &c->offers[c->noffers];
+	memset(o, 0, sizeof(*o));
+	o->dev = tok ? sim_device_find(tok) : NULL;
+	if (!o->dev)
+		usage_error("unknown VMBus device", tok ? tok : "(none)");
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!strncmp(tok, "relid=", 6)) {
+			o->relid = (uint32_t)number("relid", tok + 6, VMBUS_MAX_RELID);
+			if (!o->relid)
+				usage_error("relid 0 is reserved", tok);
+		} else if (!strncmp(tok, "instance=", 9) && !guid_parse(tok + 9, &o->instance)) {
+			o->instance_set = true;
+		} else {
+			usage_error("bad offer option", tok);
+		}
+	}
+	c->noffers++;
+}
+
 static char *trim(char *s)
 {
 	char *e;
@@ -133,6 +201,20 @@ static void read_scenario(const char *path)
 			add_guest_line(val);
 		else if (!strcmp(key, "misbehave"))
 			set_misbehaviour(val);
+		else if (!strcmp(key, "vmbus")) {
+			if (sim_vmbus_version_parse(val, &sim_vmbus_cfg.max_version))
+				usage_error("unknown VMBus version", val);
+			sim_vmbus_cfg.version_set = true;
+		} else if (!strcmp(key, "vmbus_conn_id"))
+			sim_vmbus_cfg.conn_id = (uint32_t)number(key, val, UINT32_MAX);
+		else if (!strcmp(key, "offer"))
+			add_offer(val);
+		else if (!strcmp(key, "vmbus_delay_ms"))
+			sim_vmbus_cfg.delay_ns = number(key, val, 60000) * 1000000ull;
+		else if (!strcmp(key, "vmbus_ping"))
+			sim_vmbus_cfg.ping = (unsigned)number(key, val, 1000);
+		else if (!strcmp(key, "vmbus_trace"))
+			sim_vmbus_cfg.trace = number(key, val, 1);
 		else if (strcmp(key, "expect") && strcmp(key, "about")) {
 			fprintf(stderr, "%s:%u: unknown key '%s'\n", path, lineno, key);
 			exit(2);
@@ -148,6 +230,7 @@ static void list(void)
 	printf("misbehaviours:\n");
 	for (int i = 0; i < MB_COUNT; i++)
 		printf("  %s\n", sim_misbehaviour_names[i]);
+	sim_vmbus_list();
 }
 
 int main(int argc, char **argv)
@@ -176,6 +259,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "hvsim: host profile %s: %s\n", sim.profile->name, sim.profile->about);
+	sim_vmbus_init();
 
 	sim_memory_init(ARENA_GPA, ARENA_SIZE);
 	for (unsigned s = 0; s < HV_SINT_COUNT; s++)

@@ -6,18 +6,29 @@
  * 0x2e7f, high 0x3b8030, hints 0x64e24, misc 0xbed7b2"): modelled from those
  * published logs, not measured here.  qemu-kvm models QEMU/KVM with the
  * hv-* flags run.sh uses (HOSTS.md: vendor "Microsoft Hv", build 14393,
- * max leaf 0x40000005; the hypercall page holds vmmcall; ret).
+ * max leaf 0x40000005; the hypercall page holds vmmcall; ret).  VMBus:
+ * Hyper-V 2019 speaks up to 5.2 and offers its default devices; QEMU's
+ * vmbus-bridge speaks up to 4.0 and (QEMU 10 + hv-balloon) offers the
+ * balloon; qemu-7.2 is that bridge with nothing to offer; tcg and
+ * bare-metal have no VMBus.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "drivers/hyperv/hv_cpuid.h"
+#include "drivers/vmbus/vmbus_regs.h"
 #include "tools/hvsim/hvsim.h"
 
 #define HV1 HV_INTERFACE_HV1
 /* Intel: vmcall; ret.  AMD: vmmcall; ret. */
 #define CODE_VMCALL { 0x0f, 0x01, 0xc1, 0xc3 }
 #define CODE_VMMCALL { 0x0f, 0x01, 0xd9, 0xc3 }
+
+/* VMBus: WS2019 offers 5.2 and its default devices (fcopy is off by default, §5.1) */
+#define WS2019_VMBUS VMBUS_VERSION_WIN10_V5_2, \
+	"heartbeat shutdown timesync kvp vss keyboard mouse video scsi nic"
+/* QEMU's vmbus-bridge speaks up to 4.0; QEMU 10 with hv-balloon offers dynamic memory */
+#define QEMU_VMBUS VMBUS_VERSION_WIN10, "balloon"
 
 #define WS2019_PRIVS (0x2e7full | (0x3b8030ull << 32))
 /* hv-relaxed/vapic/vpindex/runtime/time/synic/stimer: bits 0-6 and 9; post + signal */
@@ -26,25 +37,30 @@
 static const struct sim_profile profiles[] = {
 	{ "hyperv-2019", "Windows Server 2019 Hyper-V (10.0.17763)", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
-	  240, 320, CODE_VMCALL },
+	  240, 320, CODE_VMCALL, WS2019_VMBUS },
 	{ "qemu-kvm", "QEMU/KVM with hv-* enlightenments (10.0.14393)", true, 0x40000005,
 	  "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0, 0,
-	  CODE_VMMCALL },
+	  CODE_VMMCALL, QEMU_VMBUS },
+	{ "qemu-7.2", "QEMU 7.2/KVM: hv-* flags, vmbus-bridge (4.0) with nothing offered", true,
+	  0x40000005, "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0,
+	  0, CODE_VMMCALL, VMBUS_VERSION_WIN10, NULL },
 	{ "kvm-hv", "QEMU/KVM with hv-passthrough (vendor \"Linux KVM Hv\")", true, 0x40000005,
 	  "Linux KVM Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0, 0,
-	  CODE_VMMCALL },
+	  CODE_VMMCALL, QEMU_VMBUS },
 	{ "no-synic", "Hyper-V 2019 that withholds AccessSynicRegs", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS & ~HV_PRIV_SYNIC,
-	  0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL },
+	  0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS },
 	{ "no-hypercall", "Hyper-V 2019 that withholds AccessHypercallMsrs", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 },
-	  WS2019_PRIVS & ~HV_PRIV_HYPERCALL_MSRS, 0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL },
+	  WS2019_PRIVS & ~HV_PRIV_HYPERCALL_MSRS, 0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL,
+	  WS2019_VMBUS },
 	{ "no-timers", "Hyper-V 2019 without synthetic timers", true, 0x4000000a, "Microsoft Hv",
 	  HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS & ~HV_PRIV_SYNTH_TIMERS, 0xbed7b2,
-	  0x64e24, 0, 240, 320, CODE_VMCALL },
+	  0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS },
 	{ "tcg", "QEMU TCG: a hypervisor without the Hyper-V interface", true, 0x40000001,
-	  "TCGTCGTCGTCG", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 } },
-	{ "bare-metal", "no hypervisor at all", false, 0, "", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 } },
+	  "TCGTCGTCGTCG", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0, NULL },
+	{ "bare-metal", "no hypervisor at all", false, 0, "", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0,
+	  NULL },
 };
 
 const struct sim_profile *sim_profile_find(const char *name)

@@ -1,0 +1,248 @@
+/*
+ * The IC framework (HYPERV-PROTOCOL.md §5.2-5.3): check the pipe and IC
+ * headers of each packet, answer NEGOTIATE with the highest common
+ * versions, hand service requests to the service row, and send every
+ * response back with TRANSACTION|RESPONSE and the request's transaction id.
+ */
+#include "drivers/ic/ic.h"
+
+#include <stdarg.h>
+
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "lib/report.h"
+#include "lib/str.h"
+
+#define MAX_IC_CHANNELS 16
+#define MAX_FINDINGS 16
+
+/* Framework versions we speak (ascending): 1.0 (WS2008) and 3.0. */
+static const struct ic_version frameworks[] = { { 1, 0 }, { 3, 0 } };
+
+static struct ic_channel ics[MAX_IC_CHANNELS];
+static unsigned nics;
+static uint8_t reply[16384];
+
+/* one finding per (channel, kind), so a chatty host does not flood the report */
+static struct {
+	const struct ic_channel *ic;
+	char what[24];
+} reported[MAX_FINDINGS * 4];
+static unsigned nreported;
+
+void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
+{
+	char id[64], reason[REPORT_REASON_MAX];
+	va_list ap;
+
+	ic->findings++;
+	for (unsigned i = 0; i < nreported; i++)
+		if (reported[i].ic == ic && !strcmp(reported[i].what, what))
+			return;
+	if (nreported < ARRAY_SIZE(reported)) {
+		reported[nreported].ic = ic;
+		str_copy(reported[nreported].what, what, sizeof(reported[0].what));
+		nreported++;
+	}
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	fmt_snprintf(id, sizeof(id), "ic.%s.%s", ic->svc->name, what);
+	check(id, CHECK_FAIL, "%s", reason);
+}
+
+static bool version_le(struct ic_version a, struct ic_version b)
+{
+	return a.major < b.major || (a.major == b.major && a.minor <= b.minor);
+}
+
+/* The highest version in @offered that we also speak; false when none. */
+static bool pick(const struct ic_version *offered, unsigned n, const struct ic_version *ours,
+		 unsigned nours, struct ic_version *out)
+{
+	bool found = false;
+
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned j = 0; j < nours; j++)
+			if (offered[i].major == ours[j].major && offered[i].minor == ours[j].minor &&
+			    (!found || version_le(*out, offered[i]))) {
+				*out = offered[i];
+				found = true;
+			}
+	return found;
+}
+
+static void list_versions(char *buf, size_t n, const struct ic_version *v, unsigned count)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < count && pos < n; i++)
+		pos += (size_t)fmt_snprintf(buf + pos, n - pos, "%s%u.%u", i ? " " : "", v[i].major,
+					    v[i].minor);
+}
+
+/* NEGOTIATE (§5.3): rewrite the data as the chosen pair, or zero counts. */
+static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_t *data,
+			  uint32_t len)
+{
+	struct ic_negotiate *n = (void *)data;
+	char fw[64], sv[64], id[64];
+	struct ic_version f, s;
+	bool okf, oks;
+
+	if (len < sizeof(*n) ||
+	    (uint32_t)(n->framework_count + n->service_count) > (len - sizeof(*n)) / 4) {
+		ic_finding(ic, "negotiate", "NEGOTIATE with %u bytes of data cannot hold its version counts",
+			   len);
+		return IC_E_INVALIDARG;
+	}
+	list_versions(fw, sizeof(fw), n->versions, n->framework_count);
+	list_versions(sv, sizeof(sv), n->versions + n->framework_count, n->service_count);
+	okf = pick(n->versions, n->framework_count, frameworks, ARRAY_SIZE(frameworks), &f);
+	oks = pick(n->versions + n->framework_count, n->service_count, ic->svc->versions,
+		   ic->svc->nversions, &s);
+	fmt_snprintf(id, sizeof(id), "ic.%s.negotiate", ic->svc->name);
+	if (!okf || !oks) {
+		/* "no common version" is answered with zero counts (Linux) */
+		n->framework_count = n->service_count = 0;
+		h->msgsize = sizeof(*n);
+		check(id, CHECK_FAIL, "no common %s version: host offers framework %s, %s %s",
+		      okf ? ic->svc->name : "framework", fw, ic->svc->name, sv);
+		return IC_S_OK;
+	}
+	n->framework_count = n->service_count = 1;
+	n->versions[0] = f;
+	n->versions[1] = s;
+	h->msgsize = sizeof(*n) + 2 * sizeof(struct ic_version);
+	if (!ic->negotiated)
+		check(id, CHECK_PASS, "framework %u.%u, %s %u.%u (host offered framework %s; %s %s)",
+		      f.major, f.minor, ic->svc->name, s.major, s.minor, fw, ic->svc->name, sv);
+	ic->negotiated = true;
+	ic->framework = f;
+	ic->version = s;
+	return IC_S_OK;
+}
+
+/* One inbound packet on an IC channel. */
+static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
+		      const uint8_t *payload, uint32_t len)
+{
+	struct ic_channel *ic = ch->priv;
+	struct ic_pipe_header *pipe = (void *)reply;
+	struct ic_msg_header *h = (void *)(reply + sizeof(*pipe));
+	uint8_t *data = reply + IC_HEADERS;
+	uint32_t status;
+
+	if (pkt->type != VMBUS_PKT_DATA_INBAND) {
+		ic_finding(ic, "packet", "packet type %u on an IC channel (want %u, DATA_INBAND)",
+			   pkt->type, VMBUS_PKT_DATA_INBAND);
+		return;
+	}
+	if (len < IC_HEADERS || len > sizeof(reply)) {
+		ic_finding(ic, "message", "a %u-byte message: shorter than the 28-byte pipe and IC headers",
+			   len);
+		return;
+	}
+	memcpy(reply, payload, len);
+	if (pipe->flags != IC_PIPE_DATA || pipe->msgsize > len - sizeof(*pipe) ||
+	    pipe->msgsize < sizeof(*h)) {
+		ic_finding(ic, "message", "pipe header type %u, msgsize %u in a %u-byte packet",
+			   pipe->flags, pipe->msgsize, len);
+		return;
+	}
+	if (h->msgsize > pipe->msgsize - sizeof(*h)) {
+		ic_finding(ic, "message", "IC header says %u bytes of data, the packet has %u",
+			   h->msgsize, (unsigned)(pipe->msgsize - sizeof(*h)));
+		return;
+	}
+	if ((h->flags & IC_FLAG_RESPONSE) || !(h->flags & IC_FLAG_TRANSACTION)) {
+		ic_finding(ic, "message", "flags 0x%x: a response or a non-transaction where a request belongs",
+			   h->flags);
+		return;
+	}
+	/* one transaction at a time: our last response must have been read */
+	if (ic->responses && ch->out.ctl->read_index != ch->out.ctl->write_index)
+		ic_finding(ic, "transactions",
+			   "a new request arrived before the host read our previous response");
+	ic->requests++;
+	if (h->msgtype == IC_MSG_NEGOTIATE) {
+		status = negotiate(ic, h, data, h->msgsize);
+	} else if (h->msgtype != ic->svc->msgtype) {
+		ic_finding(ic, "message", "message type %u on the %s channel (want %u or NEGOTIATE)",
+			   h->msgtype, ic->svc->name, ic->svc->msgtype);
+		status = IC_E_FAIL;
+	} else if (!ic->negotiated) {
+		ic_finding(ic, "message", "a %s request before NEGOTIATE", ic->svc->name);
+		status = IC_E_FAIL;
+	} else {
+		status = ic->svc->request(ic, data, h->msgsize);
+	}
+	h->status = status;
+	h->flags = IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE;
+	if (vmbus_send(ch, VMBUS_PKT_DATA_INBAND, 0, pkt->transaction_id, reply, len) == 0)
+		ic->responses++;
+	if (h->msgtype == ic->svc->msgtype && ic->svc->responded)
+		ic->svc->responded(ic);
+}
+
+static void ic_opened(struct vmbus_channel *ch)
+{
+	(void)ch; /* the host speaks first: NEGOTIATE */
+}
+
+static void ic_report(struct vmbus_channel *ch)
+{
+	struct ic_channel *ic = ch->priv;
+	char id[64];
+
+	fmt_snprintf(id, sizeof(id), "ic.%s.negotiate", ic->svc->name);
+	if (!ic->negotiated && !ic->requests)
+		check(id, CHECK_FAIL, "the host never sent NEGOTIATE on the open %s channel",
+		      ic->svc->name);
+	if (ic->negotiated && ic->svc->report)
+		ic->svc->report(ic);
+}
+
+/* Attach the IC state when the channel opens (the device row names the service). */
+static void ic_attach(struct vmbus_channel *ch)
+{
+	struct ic_channel *ic;
+
+	if (nics == MAX_IC_CHANNELS)
+		return;
+	ic = &ics[nics++];
+	memset(ic, 0, sizeof(*ic));
+	ic->svc = ch->dev->data;
+	ic->ch = ch;
+	ch->priv = ic;
+}
+
+static void ic_packet_attached(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
+			       const uint8_t *payload, uint32_t len)
+{
+	if (!ch->priv)
+		ic_attach(ch);
+	if (ch->priv)
+		ic_packet(ch, pkt, payload, len);
+}
+
+static void ic_opened_attached(struct vmbus_channel *ch)
+{
+	if (!ch->priv)
+		ic_attach(ch);
+	ic_opened(ch);
+}
+
+static void ic_report_attached(struct vmbus_channel *ch)
+{
+	if (ch->priv)
+		ic_report(ch);
+}
+
+const struct vmbus_device_ops ic_device_ops = {
+	.ring_pages = 4, /* 16 KiB each way, as Linux's ICs (OVMM's largest message fits) */
+	.opened = ic_opened_attached,
+	.packet = ic_packet_attached,
+	.report = ic_report_attached,
+};

@@ -1,0 +1,57 @@
+/*
+ * The integration-service framework: every IC channel is driven by the
+ * same code (ic.c) and differs only in its service row, whose handler has
+ * one shape: validated request in, status and edited data out.
+ */
+#ifndef HVPROBE_IC_H
+#define HVPROBE_IC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/ic/ic_regs.h"
+#include "drivers/vmbus/vmbus.h"
+
+struct ic_channel;
+
+struct ic_service {
+	const char *name;                  /* as in the device table: check ids ic.<name>.* */
+	uint16_t msgtype;
+	const struct ic_version *versions; /* service versions we speak, ascending */
+	unsigned nversions;
+	/*
+	 * One request of @msgtype: @data holds @len bytes of service data
+	 * (the IC header's msgsize, already checked against the packet).
+	 * Edit the data in place for the response; return the HRESULT.
+	 */
+	uint32_t (*request)(struct ic_channel *ic, uint8_t *data, uint32_t len);
+	/* after the response went out (shutdown acts here) */
+	void (*responded)(struct ic_channel *ic);
+	/* end of the run: the service's own checks */
+	void (*report)(struct ic_channel *ic);
+};
+
+struct ic_channel {
+	const struct ic_service *svc;
+	struct vmbus_channel *ch;
+	bool negotiated;
+	struct ic_version framework, version;   /* what NEGOTIATE chose */
+	uint64_t requests, responses;
+	unsigned findings;                      /* protocol errors seen (each reported once) */
+	void *state;                            /* the service's own */
+};
+
+/* The vmbus_device_ops every IC row uses. */
+extern const struct vmbus_device_ops ic_device_ops;
+
+/* Report a host protocol error on @ic once per kind: check ic.<name>.<what> failed. */
+void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Services (one file each). */
+extern const struct ic_service ic_heartbeat, ic_shutdown, ic_timesync;
+
+/* Shutdown: has the host asked us to power off or reboot? */
+bool ic_shutdown_requested(bool *reboot);
+
+#endif

@@ -1,0 +1,551 @@
+/*
+ * The VMBus connection (HYPERV-PROTOCOL.md §3.2-3.4): version negotiation,
+ * every control message from the host through one dispatch table, offers
+ * and rescinds, and UNLOAD.  One request is outstanding at a time; every
+ * wait has a deadline; every message is checked against its type's size
+ * before a field is read.
+ */
+#include "drivers/hyperv/hypercall.h"
+#include "drivers/hyperv/synic.h"
+#include "drivers/vmbus/vmbus_internal.h"
+#include "kernel/cpu.h"
+#include "kernel/loop.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+#include "lib/report.h"
+#include "lib/str.h"
+
+#define AFTER_UNLOAD_GRACE_NS 200000000ull /* watch 200 ms for messages after UNLOAD */
+
+struct vmbus_state vmb;
+
+/* Newest first (§3.2); 0.13 and 1.1 need the interrupt page. */
+static const uint32_t versions[] = {
+	VMBUS_VERSION_WIN10_V6_0, VMBUS_VERSION_WIN10_V5_3, VMBUS_VERSION_WIN10_V5_2,
+	VMBUS_VERSION_WIN10_V5_1, VMBUS_VERSION_WIN10_V5, VMBUS_VERSION_WIN10_V4_1,
+	VMBUS_VERSION_WIN10, VMBUS_VERSION_WIN8_1, VMBUS_VERSION_WIN8,
+	VMBUS_VERSION_WIN7, VMBUS_VERSION_WS2008,
+};
+
+const char *vmbus_version_str(uint32_t v, char buf[12])
+{
+	fmt_snprintf(buf, 12, "%u.%u", v >> 16, v & 0xffff);
+	return buf;
+}
+
+uint32_t vmbus_version(void)
+{
+	return vmb.connected ? vmb.version : 0;
+}
+
+bool vmbus_connected(void)
+{
+	return vmb.connected && !vmb.unloaded;
+}
+
+struct vmbus_channel *vmbus_channel_at(unsigned i)
+{
+	return i < vmb.nchannels ? &vmb.channels[i] : NULL;
+}
+
+static struct vmbus_channel *channel_by_relid(uint32_t relid)
+{
+	for (unsigned i = 0; i < vmb.nchannels; i++)
+		if (vmb.channels[i].relid == relid && vmb.channels[i].state != CH_RESCINDED)
+			return &vmb.channels[i];
+	return NULL;
+}
+
+int vmbus_post(const void *msg, uint32_t len)
+{
+	uint16_t st = hv_post_message(vmb.msg_conn_id, HV_MESSAGE_TYPE_VMBUS, msg, len);
+
+	if (st != HV_STATUS_SUCCESS) {
+		log_printf("hvprobe: vmbus: HvPostMessage of message type %u: %s\n",
+			   ((const struct vmbus_msg_header *)msg)->type, hv_status_name(st));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- host -> guest messages ---- */
+
+static const char *const msg_names[VMBUS_MSG_COUNT] = {
+	"INVALID", "OFFERCHANNEL", "RESCIND_CHANNELOFFER", "REQUESTOFFERS",
+	"ALLOFFERS_DELIVERED", "OPENCHANNEL", "OPENCHANNEL_RESULT", "CLOSECHANNEL",
+	"GPADL_HEADER", "GPADL_BODY", "GPADL_CREATED", "GPADL_TEARDOWN", "GPADL_TORNDOWN",
+	"RELID_RELEASED", "INITIATE_CONTACT", "VERSION_RESPONSE", "UNLOAD", "UNLOAD_RESPONSE",
+	"OPEN_RESERVED_CHANNEL", "CLOSE_RESERVED_CHANNEL", "CLOSE_RESERVED_RESPONSE",
+	"TL_CONNECT_REQUEST", "MODIFYCHANNEL", "TL_CONNECT_RESULT", "MODIFYCHANNEL_RESPONSE",
+	"MODIFY_CONNECTION", "MODIFY_CONNECTION_RESPONSE", "PAUSE",
+};
+
+static const char *msg_name(uint32_t type)
+{
+	return type < VMBUS_MSG_COUNT ? msg_names[type] : "unknown";
+}
+
+/* A reply to the outstanding request, if it is the one we wait for. */
+static void on_reply(const uint8_t *msg, uint32_t len)
+{
+	const struct vmbus_msg_header *h = (const void *)msg;
+	uint32_t relid = 0, id = 0;
+
+	switch (h->type) {
+	case VMBUS_MSG_OPENCHANNEL_RESULT:
+		relid = ((const struct vmbus_open_result *)msg)->child_relid;
+		break;
+	case VMBUS_MSG_GPADL_CREATED:
+		relid = ((const struct vmbus_gpadl_created *)msg)->child_relid;
+		id = ((const struct vmbus_gpadl_created *)msg)->gpadl;
+		break;
+	case VMBUS_MSG_GPADL_TORNDOWN:
+		id = ((const struct vmbus_gpadl_torndown *)msg)->gpadl;
+		break;
+	}
+	if (vmb.wait.active && !vmb.wait.done && h->type == vmb.wait.type &&
+	    (!vmb.wait.relid || vmb.wait.relid == relid) && (!vmb.wait.id || vmb.wait.id == id)) {
+		memcpy(vmb.wait.msg, msg, len);
+		vmb.wait.len = len;
+		vmb.wait.done = true;
+		return;
+	}
+	if (vmb.wait.active && !vmb.wait.done) {
+		vmb.wait.unexpected = h->type;
+		return;
+	}
+	log_printf("hvprobe: vmbus: %s (relid %u, id 0x%x) that nobody asked for (ignored)\n",
+		   msg_name(h->type), relid, id);
+}
+
+static void on_offer(const uint8_t *msg, uint32_t len)
+{
+	struct vmbus_offer o;
+	struct vmbus_channel *ch;
+	const struct vmbus_device *dev;
+	char cls[GUID_STR_LEN], inst[GUID_STR_LEN];
+
+	memset(&o, 0, sizeof(o));
+	if (vmb.version != VMBUS_VERSION_WS2008 && len < sizeof(o)) {
+		check("vmbus.host.offer", CHECK_FAIL, "OFFERCHANNEL of %u bytes, want %zu at version %u.%u",
+		      len, sizeof(o), vmb.version >> 16, vmb.version & 0xffff);
+		return;
+	}
+	memcpy(&o, msg, len < sizeof(o) ? len : sizeof(o));
+	guid_format(&o.interface_type, cls);
+	guid_format(&o.interface_instance, inst);
+	dev = vmbus_device_find(&o.interface_type);
+	log_printf("hvprobe: vmbus: offer relid %u %s class %s instance %s connection 0x%x flags 0x%x monitor %u/%u dedicated %u sub %u\n",
+		   o.child_relid, dev ? dev->name : "(unknown device)", cls, inst, o.connection_id,
+		   o.flags, o.monitor_allocated & 1, o.monitor_id, o.is_dedicated_interrupt & 1,
+		   o.sub_channel_index);
+	if (vmb.unloaded) {
+		if (vmb.after_unload++ == 0)
+			check("vmbus.host.after_unload", CHECK_FAIL,
+			      "OFFERCHANNEL (relid %u) after UNLOAD_RESPONSE", o.child_relid);
+		return;
+	}
+	if (o.child_relid == 0 || o.child_relid > VMBUS_MAX_RELID) {
+		check("vmbus.host.offer", CHECK_FAIL, "offer of %s with relid %u outside 1..%u", cls,
+		      o.child_relid, VMBUS_MAX_RELID);
+		return;
+	}
+	if (guid_is_zero(&o.interface_type)) {
+		check("vmbus.host.zero_guid", CHECK_FAIL, "offer relid %u has an all-zero class GUID",
+		      o.child_relid);
+		return;
+	}
+	if (channel_by_relid(o.child_relid)) {
+		check("vmbus.host.duplicate_relid", CHECK_FAIL,
+		      "relid %u offered again (class %s) while still in use: second offer ignored",
+		      o.child_relid, cls);
+		return;
+	}
+	if (vmb.nchannels == VMBUS_MAX_CHANNELS) {
+		log_printf("hvprobe: vmbus: more than %u offers; relid %u ignored\n",
+			   VMBUS_MAX_CHANNELS, o.child_relid);
+		return;
+	}
+	ch = &vmb.channels[vmb.nchannels++];
+	memset(ch, 0, sizeof(*ch));
+	ch->relid = o.child_relid;
+	ch->offer = o;
+	ch->dev = dev;
+	ch->state = CH_OFFERED;
+	if (vmb.alloffers)
+		vmb.late_offers++;
+}
+
+static void on_rescind(const uint8_t *msg, uint32_t len)
+{
+	uint32_t relid = ((const struct vmbus_relid_msg *)msg)->child_relid;
+	struct vmbus_channel *ch = channel_by_relid(relid);
+
+	log_printf("hvprobe: vmbus: RESCIND_CHANNELOFFER relid %u (%s)\n", relid,
+		   ch && ch->dev ? ch->dev->name : "unknown");
+	if (!ch) {
+		check("vmbus.host.rescind", CHECK_FAIL, "rescind of relid %u, which was never offered",
+		      relid);
+		return;
+	}
+	if (vmb.wait.active && vmb.wait.relid == relid)
+		vmb.wait.rescinded = true;
+	/* closed, GPADL torn down and relid released by housekeeping, outside the poller */
+	ch->state = CH_RESCINDED;
+}
+
+static void on_alloffers(const uint8_t *msg, uint32_t len)
+{
+	if (!vmb.requested_offers) {
+		on_reply(msg, len);
+		return;
+	}
+	vmb.alloffers = true;
+}
+
+static void on_unexpected(const uint8_t *msg, uint32_t len)
+{
+	on_reply(msg, len);
+}
+
+/* Minimum sizes and handlers for every message a host may send. */
+static const struct {
+	uint32_t min;
+	void (*fn)(const uint8_t *msg, uint32_t len);
+} dispatch[VMBUS_MSG_COUNT] = {
+	[VMBUS_MSG_OFFERCHANNEL] = { VMBUS_OFFER_SIZE_WS2008, on_offer },
+	[VMBUS_MSG_RESCIND_CHANNELOFFER] = { sizeof(struct vmbus_relid_msg), on_rescind },
+	[VMBUS_MSG_ALLOFFERS_DELIVERED] = { sizeof(struct vmbus_msg_header), on_alloffers },
+	[VMBUS_MSG_OPENCHANNEL_RESULT] = { sizeof(struct vmbus_open_result), on_reply },
+	[VMBUS_MSG_GPADL_CREATED] = { sizeof(struct vmbus_gpadl_created), on_reply },
+	[VMBUS_MSG_GPADL_TORNDOWN] = { sizeof(struct vmbus_gpadl_torndown), on_reply },
+	[VMBUS_MSG_VERSION_RESPONSE] = { sizeof(struct vmbus_version_response), on_reply },
+	[VMBUS_MSG_UNLOAD_RESPONSE] = { sizeof(struct vmbus_msg_header), on_reply },
+	/* messages only a guest sends: a host sending them is answered by nothing */
+	[VMBUS_MSG_REQUESTOFFERS] = { sizeof(struct vmbus_msg_header), on_unexpected },
+	[VMBUS_MSG_OPENCHANNEL] = { sizeof(struct vmbus_msg_header), on_unexpected },
+	[VMBUS_MSG_INITIATE_CONTACT] = { sizeof(struct vmbus_msg_header), on_unexpected },
+};
+
+/* SynIC message type 1: one VMBus control message from the host. */
+void vmbus_on_message(const struct hv_message *m, void *ctx)
+{
+	uint32_t len = m->header.payload_size, type;
+
+	if (len < sizeof(struct vmbus_msg_header)) {
+		if (vmb.malformed++ == 0)
+			check("vmbus.host.message", CHECK_FAIL,
+			      "a VMBus message of %u bytes, shorter than its 8-byte header", len);
+		return;
+	}
+	type = ((const struct vmbus_msg_header *)m->payload)->type;
+	if (type >= VMBUS_MSG_COUNT || !dispatch[type].fn) {
+		if (vmb.malformed++ == 0)
+			check("vmbus.host.message", CHECK_FAIL, "a VMBus message of type %u (%s) a host does not send",
+			      type, msg_name(type));
+		return;
+	}
+	if (len < dispatch[type].min) {
+		if (vmb.malformed++ == 0)
+			check("vmbus.host.message", CHECK_FAIL, "%s of %u bytes, shorter than its %u-byte layout",
+			      msg_name(type), len, dispatch[type].min);
+		return;
+	}
+	if (vmb.unloaded && type != VMBUS_MSG_UNLOAD_RESPONSE && type != VMBUS_MSG_OFFERCHANNEL) {
+		if (vmb.after_unload++ == 0)
+			check("vmbus.host.after_unload", CHECK_FAIL, "%s after UNLOAD_RESPONSE",
+			      msg_name(type));
+		return;
+	}
+	dispatch[type].fn(m->payload, len);
+}
+
+static bool wait_over(void *ctx)
+{
+	return vmb.wait.done || vmb.wait.unexpected || vmb.wait.rescinded;
+}
+
+int vmbus_wait_reply(uint32_t type, uint32_t relid, uint32_t id, const char *what,
+		     const char **why)
+{
+	static char reason[160];
+	bool ok;
+
+	ok = loop_wait(what, wait_over, NULL, cpu_now_ns() + VMBUS_REPLY_TIMEOUT_NS);
+	vmb.wait.active = false;
+	if (ok && vmb.wait.done)
+		return 0;
+	if (vmb.wait.rescinded)
+		fmt_snprintf(reason, sizeof(reason), "the host rescinded relid %u while waiting for %s",
+			     relid, msg_name(type));
+	else if (vmb.wait.unexpected)
+		fmt_snprintf(reason, sizeof(reason), "the host answered with %s instead of %s",
+			     msg_name(vmb.wait.unexpected), msg_name(type));
+	else
+		fmt_snprintf(reason, sizeof(reason), "no %s within %llu s", msg_name(type),
+			     (unsigned long long)(VMBUS_REPLY_TIMEOUT_NS / 1000000000ull));
+	*why = reason;
+	return -1;
+}
+
+/* Arm the wait before posting, so a fast reply is not missed. */
+static void expect_reply(uint32_t type, uint32_t relid, uint32_t id)
+{
+	memset(&vmb.wait, 0, sizeof(vmb.wait));
+	vmb.wait.active = true;
+	vmb.wait.type = type;
+	vmb.wait.relid = relid;
+	vmb.wait.id = id;
+}
+
+/* ---- version negotiation (§3.2) ---- */
+
+/* One INITIATE_CONTACT; 1 accepted, 0 refused, -1 failed (reason reported). */
+static int try_version(uint32_t v, bool *no_vmbus)
+{
+	struct vmbus_initiate_contact ic;
+	const struct vmbus_version_response *vr = (const void *)vmb.wait.msg;
+	const char *why;
+	char vs[12];
+	uint16_t st;
+
+	memset(&ic, 0, sizeof(ic));
+	ic.hdr.type = VMBUS_MSG_INITIATE_CONTACT;
+	ic.version = v;
+	ic.target_vcpu = vmb.vp;
+	if (v >= VMBUS_VERSION_WIN10_V5) {
+		ic.msg_sint = VMBUS_MESSAGE_SINT;
+		vmb.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID_4;
+	} else {
+		if (v < VMBUS_VERSION_WIN8)
+			ic.interrupt_page = cpu_virt_to_phys(vmb.int_page);
+		vmb.msg_conn_id = VMBUS_MESSAGE_CONNECTION_ID;
+	}
+	expect_reply(VMBUS_MSG_VERSION_RESPONSE, 0, 0);
+	st = hv_post_message(vmb.msg_conn_id, HV_MESSAGE_TYPE_VMBUS, &ic, sizeof(ic));
+	if (st == HV_STATUS_INVALID_CONNECTION_ID) {
+		vmb.wait.active = false;
+		/* connection 4 unknown: the host predates 5.0 (§3.2 step 2) */
+		if (v >= VMBUS_VERSION_WIN10_V5)
+			return 0;
+		*no_vmbus = true;
+		return -1;
+	}
+	if (st != HV_STATUS_SUCCESS) {
+		vmb.wait.active = false;
+		check("vmbus.connect", CHECK_FAIL, "HvPostMessage(INITIATE_CONTACT %s) returned %s",
+		      vmbus_version_str(v, vs), hv_status_name(st));
+		return -1;
+	}
+	if (vmbus_wait_reply(VMBUS_MSG_VERSION_RESPONSE, 0, 0, "VERSION_RESPONSE", &why)) {
+		check("vmbus.connect", CHECK_FAIL, "INITIATE_CONTACT %s: %s", vmbus_version_str(v, vs),
+		      why);
+		return -1;
+	}
+	if (!vr->version_supported)
+		return 0;
+	if (vr->connection_state != 0) {
+		check("vmbus.connect", CHECK_FAIL, "version %s supported but connection_state %u (%s)",
+		      vmbus_version_str(v, vs), vr->connection_state,
+		      vr->connection_state == 1 ? "low resources" : "failure");
+		return -1;
+	}
+	if (v >= VMBUS_VERSION_WIN10_V5)
+		vmb.msg_conn_id = vr->msg_conn_id;
+	return 1;
+}
+
+static bool negotiate(uint32_t forced)
+{
+	char vs[12], tried[128] = "";
+	size_t pos = 0;
+	bool no_vmbus = false;
+
+	for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
+		uint32_t v = versions[i];
+		int r;
+
+		if (forced && v != forced)
+			continue;
+		r = try_version(v, &no_vmbus);
+		if (r < 0 && no_vmbus) {
+			check("vmbus.connect", vmb.expect ? CHECK_FAIL : CHECK_SKIP,
+			      "no VMBus: HvPostMessage on connection %u returns INVALID_CONNECTION_ID",
+			      VMBUS_MESSAGE_CONNECTION_ID);
+			return false;
+		}
+		if (r < 0)
+			return false;
+		if (r == 0) {
+			pos += (size_t)fmt_snprintf(tried + pos, sizeof(tried) - pos, "%s%s",
+						    pos ? ", " : "", vmbus_version_str(v, vs));
+			if (pos >= sizeof(tried))
+				pos = sizeof(tried) - 1;
+			continue;
+		}
+		vmb.version = v;
+		vmb.connected = true;
+		check("vmbus.connect", CHECK_PASS, "version %s on message connection %u%s%s%s",
+		      vmbus_version_str(v, vs), vmb.msg_conn_id, pos ? " (refused: " : "", tried,
+		      pos ? ")" : "");
+		return true;
+	}
+	if (forced && !pos)
+		check("vmbus.connect", CHECK_FAIL, "vmbus_version=%s is not a VMBus version",
+		      vmbus_version_str(forced, vs));
+	else
+		check("vmbus.connect", CHECK_FAIL, "the host refused every version offered: %s", tried);
+	return false;
+}
+
+/* ---- offers ---- */
+
+static bool alloffers_seen(void *ctx)
+{
+	return vmb.alloffers;
+}
+
+const struct vmbus_device *vmbus_device_at(unsigned i);
+
+static void request_offers(void)
+{
+	struct vmbus_msg_header req = { VMBUS_MSG_REQUESTOFFERS, 0 };
+	char list[200] = "", missing[160] = "";
+	size_t lp = 0, mp = 0;
+	const struct vmbus_device *d;
+
+	vmb.requested_offers = true;
+	if (vmbus_post(&req, sizeof(req))) {
+		check("vmbus.alloffers", CHECK_FAIL, "HvPostMessage(REQUESTOFFERS) failed");
+		return;
+	}
+	if (!loop_wait("ALLOFFERS_DELIVERED", alloffers_seen, NULL,
+		       cpu_now_ns() + VMBUS_REPLY_TIMEOUT_NS))
+		check("vmbus.alloffers", CHECK_FAIL,
+		      "no ALLOFFERS_DELIVERED within %llu s of REQUESTOFFERS (%u offers so far)",
+		      (unsigned long long)(VMBUS_REPLY_TIMEOUT_NS / 1000000000ull), vmb.nchannels);
+	else
+		check("vmbus.alloffers", CHECK_PASS, "after %u offers", vmb.nchannels);
+
+	for (unsigned i = 0; i < vmb.nchannels; i++) {
+		const struct vmbus_channel *ch = &vmb.channels[i];
+
+		if (lp < sizeof(list))
+			lp += (size_t)fmt_snprintf(list + lp, sizeof(list) - lp, "%s%s(%u)",
+						   lp ? ", " : "", ch->dev ? ch->dev->name : "unknown",
+						   ch->relid);
+	}
+	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
+		bool found = false;
+
+		if (!(d->required & (1u << vmb.expect)))
+			continue;
+		for (unsigned j = 0; j < vmb.nchannels; j++)
+			found |= vmb.channels[j].dev == d;
+		if (!found && mp < sizeof(missing))
+			mp += (size_t)fmt_snprintf(missing + mp, sizeof(missing) - mp, "%s%s",
+						   mp ? ", " : "", d->name);
+	}
+	if (mp)
+		check("vmbus.offers", CHECK_FAIL, "missing %s; offered: %s", missing,
+		      vmb.nchannels ? list : "nothing");
+	else
+		check("vmbus.offers", CHECK_PASS, "%u offer%s%s%s", vmb.nchannels,
+		      vmb.nchannels == 1 ? "" : "s", vmb.nchannels ? ": " : "", list);
+}
+
+/* Loop poller: open late offers and clean up rescinded channels outside any wait. */
+static bool housekeeping(void *ctx)
+{
+	bool did = false;
+
+	if (vmb.housekeeping || vmb.wait.active || !vmb.alloffers || vmb.unloaded)
+		return false;
+	vmb.housekeeping = true;
+	for (unsigned i = 0; i < vmb.nchannels; i++) {
+		struct vmbus_channel *ch = &vmb.channels[i];
+
+		if (ch->state == CH_RESCINDED && !ch->released) {
+			vmbus_channel_release(ch);
+			did = true;
+		} else if (ch->state == CH_OFFERED && ch->dev && ch->dev->ops) {
+			vmbus_channel_open(ch);
+			did = true;
+		}
+	}
+	vmb.housekeeping = false;
+	return did;
+}
+
+bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect)
+{
+	memset(&vmb, 0, sizeof(vmb));
+	vmb.vp = vp_index;
+	vmb.expect = expect;
+	vmb.next_gpadl = VMBUS_GPADL_FIRST;
+	vmb.int_page = cpu_alloc_pages(1);
+	if (!vmb.int_page || !synic_on_message(HV_MESSAGE_TYPE_VMBUS, vmbus_on_message, NULL)) {
+		check("vmbus.connect", CHECK_FAIL, "no memory or no SynIC handler slot for VMBus");
+		return false;
+	}
+	if (!negotiate(forced_version))
+		return false;
+	loop_add_poller(vmbus_poll_channels, NULL);
+	request_offers();
+	loop_add_poller(housekeeping, NULL);
+	for (unsigned i = 0; i < vmb.nchannels; i++) {
+		struct vmbus_channel *ch = &vmb.channels[i];
+
+		if (ch->state == CH_OFFERED && ch->dev && ch->dev->ops)
+			vmbus_channel_open(ch);
+	}
+	return true;
+}
+
+void vmbus_finish(void)
+{
+	struct vmbus_msg_header unload = { VMBUS_MSG_UNLOAD, 0 };
+	unsigned open = 0, closed = 0;
+	const char *why;
+
+	if (!vmb.connected)
+		return;
+	housekeeping(NULL); /* release what was rescinded, open what came late */
+	for (unsigned i = 0; i < vmb.nchannels; i++) {
+		struct vmbus_channel *ch = &vmb.channels[i];
+
+		if (ch->state == CH_OPEN && ch->dev->ops->report)
+			ch->dev->ops->report(ch);
+	}
+	for (unsigned i = 0; i < vmb.nchannels; i++) {
+		struct vmbus_channel *ch = &vmb.channels[i];
+
+		if (ch->state != CH_OPEN)
+			continue;
+		open++;
+		vmbus_channel_close(ch);
+		closed += ch->state == CH_CLOSED;
+	}
+	if (open)
+		check_that("vmbus.close", closed == open,
+			   "%u of %u channels closed and their GPADLs torn down", closed, open);
+	if (vmb.version < VMBUS_VERSION_WIN8_1) {
+		check("vmbus.unload", CHECK_SKIP, "VMBus %u.%u has no UNLOAD (3.0 and later)",
+		      vmb.version >> 16, vmb.version & 0xffff);
+		return;
+	}
+	expect_reply(VMBUS_MSG_UNLOAD_RESPONSE, 0, 0);
+	if (vmbus_post(&unload, sizeof(unload))) {
+		vmb.wait.active = false;
+		check("vmbus.unload", CHECK_FAIL, "HvPostMessage(UNLOAD) failed");
+		return;
+	}
+	if (vmbus_wait_reply(VMBUS_MSG_UNLOAD_RESPONSE, 0, 0, "UNLOAD_RESPONSE", &why)) {
+		check("vmbus.unload", CHECK_FAIL, "%s", why);
+		return;
+	}
+	vmb.unloaded = true;
+	check("vmbus.unload", CHECK_PASS, "UNLOAD answered with UNLOAD_RESPONSE");
+	/* a host must be silent now: watch a moment for anything more */
+	loop_wait("silence after UNLOAD", NULL, NULL, cpu_now_ns() + AFTER_UNLOAD_GRACE_NS);
+}

@@ -1,0 +1,87 @@
+/*
+ * The VMBus client: connection, offers, channels.  Device drivers (one
+ * file each, in drivers/ic, drivers/input, ...) are rows of the device
+ * table in devices.c; each gets its channel's packets through ops->packet.
+ */
+#ifndef HVPROBE_VMBUS_H
+#define HVPROBE_VMBUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/vmbus/ring.h"
+#include "drivers/vmbus/vmbus_regs.h"
+
+struct vmbus_channel;
+
+/* What a device driver provides (NULL ops: a known device we leave closed). */
+struct vmbus_device_ops {
+	uint32_t ring_pages;  /* pages per direction, control page included */
+	/* the channel is open (its ring was drained once already) */
+	void (*opened)(struct vmbus_channel *ch);
+	/* one inbound packet: descriptor, then payload (after offset8 * 8) */
+	void (*packet)(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
+		       const uint8_t *payload, uint32_t len);
+	/* end of the run: report the device's checks */
+	void (*report)(struct vmbus_channel *ch);
+};
+
+/* A row of the device table. */
+struct vmbus_device {
+	const char *name;         /* "heartbeat"; check ids use it */
+	struct guid class;
+	unsigned required;        /* bit (1 << EXPECT_x): profiles that need the offer */
+	const struct vmbus_device_ops *ops;
+	const void *data;         /* the driver's own (e.g. the IC service row) */
+};
+
+enum vmbus_channel_state {
+	CH_OFFERED,
+	CH_OPENING,
+	CH_OPEN,
+	CH_CLOSED,
+	CH_RESCINDED,
+};
+
+struct vmbus_channel {
+	uint32_t relid;
+	struct vmbus_offer offer;
+	const struct vmbus_device *dev;  /* NULL: unknown class */
+	enum vmbus_channel_state state;
+	uint32_t gpadl;
+	void *ring_mem;
+	uint32_t ring_pages;
+	struct vmbus_ring out, in;       /* guest -> host, host -> guest */
+	uint64_t packets_in, packets_out, signals;
+	bool opened;                     /* OPENCHANNEL was sent */
+	bool broken;                     /* its ring was corrupt: no more reads */
+	bool released;                   /* after a rescind: RELID_RELEASED sent */
+	void *priv;                      /* the driver's state */
+};
+
+/* Connect, request offers, open every driven device: vmbus.* checks. */
+bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect);
+
+/* Send one in-band packet on @ch (signals the host when the ring rules say so). */
+int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
+	       const void *payload, uint32_t len);
+
+/* True when VMBus is connected (drivers may send). */
+bool vmbus_connected(void);
+
+/* Let every open channel's driver report, close channels, UNLOAD: vmbus.close, vmbus.unload. */
+void vmbus_finish(void);
+
+/* The negotiated version, 0 when not connected. */
+uint32_t vmbus_version(void);
+
+/* Channels by index (0..), NULL past the end. */
+struct vmbus_channel *vmbus_channel_at(unsigned i);
+
+/* The device table (devices.c). */
+const struct vmbus_device *vmbus_device_find(const struct guid *class);
+
+/* Format a version word as "4.0". */
+const char *vmbus_version_str(uint32_t v, char buf[12]);
+
+#endif
