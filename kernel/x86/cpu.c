@@ -174,14 +174,33 @@ static uint64_t tsc_now_ns(void)
 	return (uint64_t)(((unsigned __int128)d * ns_mult) >> 32);
 }
 
+/*
+ * A clock that stops (a host with a frozen TSC or reference counter) would
+ * turn every deadline into a hang.  After a million reads without progress
+ * the clock moves 1 us per read on its own: deadlines then still expire,
+ * slowly, and the run ends with a verdict instead of silence.
+ */
+#define CLOCK_STUCK_READS 1000000u
+
 uint64_t cpu_now_ns(void)
 {
+	static uint64_t last_raw, stuck, synthetic;
+	uint64_t t;
+
 	if (ref_read) {
 		uint64_t r = ref_read();
 
-		return ref_base_ns + (r > ref_base ? (r - ref_base) * 100 : 0);
+		t = ref_base_ns + (r > ref_base ? (r - ref_base) * 100 : 0);
+	} else {
+		t = tsc_now_ns();
 	}
-	return tsc_now_ns();
+	if (t != last_raw) {
+		last_raw = t;
+		stuck = 0;
+	} else if (++stuck > CLOCK_STUCK_READS) {
+		synthetic += 1000;
+	}
+	return t + synthetic;
 }
 
 uint64_t cpu_rdtsc(void)
