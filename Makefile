@@ -36,7 +36,7 @@ KOBJS := $(patsubst %.c,$(B)/k/%.o,$(PORTABLE_SRC) $(X86_SRC)) \
          $(patsubst %.asm,$(B)/k/%.o,$(X86_ASM)) \
          $(patsubst %.c,$(B)/k/%.o,$(BOOT_SRC))
 
-.PHONY: all efi iso test unit sim fuzz clean deps-test
+.PHONY: all efi iso test unit sim fuzz hvreport clean deps-test
 all: $(B)/hvprobe.efi $(B)/hvprobe.iso
 
 efi: $(B)/hvprobe.efi
@@ -116,6 +116,15 @@ $(B)/fuzz/seeds: tests/fuzz/seeds.c $(wildcard tests/fuzz/seeds_*.c tests/fuzz/*
 
 fuzz: $(FUZZ_BINS) $(B)/fuzz/seeds
 
+# ---- hvreport: serial log -> results.json, junit.xml, report.html -----------
+
+$(B)/hvreport: $(wildcard tools/hvreport/*.c tools/hvreport/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g $(WARN) -Wno-format-nonliteral -I. -fsanitize=address,undefined \
+	  -o $@ $(wildcard tools/hvreport/*.c)
+
+hvreport: $(B)/hvreport
+
 # ---- benchmarks (results in BENCHMARKS.md) -----------------------------------
 
 $(B)/bench/ring: bench/ring.c drivers/vmbus/ring.c $(SIM_HDR)
@@ -126,7 +135,7 @@ deps-test:
 	@tools/deps.sh test
 
 test: deps-test
-	@$(MAKE) --no-print-directory all unit sim fuzz
+	@$(MAKE) --no-print-directory all unit sim fuzz hvreport
 	@tests/run
 
 clean:

@@ -92,6 +92,18 @@ void report_note(const char *fmt, ...)
 	log_printf("# %s\n", buf);
 }
 
+void report_metric(const char *name, const char *fields, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fields);
+	fmt_vsnprintf(buf, sizeof(buf), fields, ap);
+	va_end(ap);
+	log_printf("{\"metric\":\"%s\",\"t_ms\":%llu,%s}\n", name,
+		   (unsigned long long)(cpu_now_ns() / 1000000u), buf);
+}
+
 void report_set_hyperv(bool present)
 {
 	hyperv_present = present;

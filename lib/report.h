@@ -47,6 +47,12 @@ bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
 /* A TAP comment line ("# ..."): information that is not a check. */
 void report_note(const char *fmt, ...) FMT_PRINTF(1, 2);
 
+/*
+ * A measurement for plots, one JSON line: {"metric":"@name","t_ms":..,@fields}.
+ * @fields is a printf-formatted list of JSON members without braces.
+ */
+void report_metric(const char *name, const char *fields, ...) FMT_PRINTF(2, 3);
+
 /* Tell the report whether the host has a Hyper-V interface (for the verdict). */
 void report_set_hyperv(bool present);
 

@@ -34,6 +34,7 @@ static uint32_t hb_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 	if (hb.n < MAX_BEATS)
 		hb.at_ns[hb.n] = cpu_now_ns();
 	hb.n++;
+	report_metric("heartbeat", "\"seq\":%llu", (unsigned long long)seq);
 	seq++;
 	memcpy(data, &seq, sizeof(seq));
 	return IC_S_OK;

@@ -100,6 +100,11 @@ static uint32_t ts_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 			ts.max_gap_ns = gap;
 		ts.sum_gap_ns += gap;
 	}
+	/* offset: how far this sample is from where the previous one predicted */
+	report_metric("timesync", "\"kind\":\"%s\",\"host_ms\":%lld,\"offset_us\":%lld",
+		      flags & IC_TIMESYNC_SYNC ? "sync" : flags & IC_TIMESYNC_SAMPLE ? "sample" : "probe",
+		      (long long)to_unix_ms(parent),
+		      ts.have_prev ? (long long)(int64_t)(parent - (ts.prev_parent + (ref - ts.prev_ref))) / 10 : 0ll);
 	ts.have_prev = true;
 	ts.prev_parent = parent;
 	ts.prev_ref = ref;
