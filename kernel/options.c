@@ -29,6 +29,8 @@ static const struct config_key keys[] = {
 	  "guest OS ID to announce (non-zero; default: open source, OS type 0x7f)" },
 	{ "vmbus_version", CONFIG_STR, vmbus_version_text, 0, sizeof(vmbus_version_text), NULL,
 	  "force one VMBus version, e.g. 4.0 (default: newest the host accepts)" },
+	{ "require", CONFIG_STR, opt.require, 0, sizeof(opt.require), NULL,
+	  "devices the host must offer, comma-separated (default: the profile's list)" },
 	{ "verbose", CONFIG_ENUM, &opt.verbose, 0, 0, bool_names, "1 = debug logging" },
 	{ "fault", CONFIG_ENUM, &opt.fault, 0, 0, fault_names,
 	  "self-test: raise this fault to exercise the failure path" },
@@ -37,6 +39,26 @@ static const struct config_key keys[] = {
 static void warn(const char *msg)
 {
 	log_printf("hvprobe: %s\n", msg);
+}
+
+bool options_requires(const char *name, unsigned profile_mask)
+{
+	size_t n = strlen(name);
+
+	if (!opt.require[0])
+		return profile_mask & (1u << opt.expect);
+	for (const char *p = opt.require; *p;) {
+		const char *end = p;
+
+		while (*end && *end != ',')
+			end++;
+		while (p < end && *p == ' ')
+			p++;
+		if ((size_t)(end - p) == n && !strncmp(p, name, n))
+			return true;
+		p = *end ? end + 1 : end;
+	}
+	return false;
 }
 
 uint32_t options_parse_version(const char *s)
@@ -66,6 +88,7 @@ int options_load(const char *text, size_t len)
 		.guest_os_id = HV_GUEST_OS_ID_DEFAULT,
 	};
 	vmbus_version_text[0] = '\0';
+	opt.require[0] = '\0';
 	bad = config_parse(text, len, keys, ARRAY_SIZE(keys), warn);
 	/*
 	 * The window by profile: Hyper-V sends a heartbeat every ~2 s and a

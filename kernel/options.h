@@ -2,6 +2,7 @@
 #ifndef HVPROBE_OPTIONS_H
 #define HVPROBE_OPTIONS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -38,12 +39,16 @@ struct options {
 	uint64_t deadline_s;  /* global deadline: a verdict by then, whatever happens */
 	uint64_t guest_os_id; /* written to HV_MSR_GUEST_OS_ID (hosts change behaviour by it) */
 	uint32_t vmbus_version; /* 0: negotiate; else only this (major << 16 | minor) */
+	char require[256];    /* comma-separated devices the host must offer ("" = the profile's) */
 };
 
 extern struct options opt;
 
 extern const char *const expect_names[];
 extern const char *const fault_names[];
+
+/* True when the run requires the host to offer device @name (require= or the profile). */
+bool options_requires(const char *name, unsigned profile_mask);
 
 /* Parse "M.m" as a VMBus version word; 0 when malformed. */
 uint32_t options_parse_version(const char *s);

@@ -10,6 +10,7 @@
 #include "drivers/vmbus/vmbus_internal.h"
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
+#include "kernel/options.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/report.h"
@@ -438,7 +439,7 @@ static void request_offers(void)
 	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
 		bool found = false;
 
-		if (!(d->required & (1u << vmb.expect)))
+		if (!options_requires(d->name, d->required))
 			continue;
 		for (unsigned j = 0; j < vmb.nchannels; j++)
 			found |= vmb.channels[j].dev == d;
