@@ -51,6 +51,11 @@ void *cpu_phys_to_virt(uint64_t pa);
 /* Allocate @n zeroed contiguous pages; NULL when memory is exhausted. */
 void *cpu_alloc_pages(size_t n);
 void cpu_free_pages(void *p, size_t n);
+/*
+ * The page allocator's counts: pages free now (*@free_pages) and pages it
+ * managed when it started (*@total_pages).  Dynamic Memory reports them.
+ */
+void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages);
 
 /* Monotonic time in nanoseconds since boot. */
 uint64_t cpu_now_ns(void);

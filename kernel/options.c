@@ -31,6 +31,8 @@ static const struct config_key keys[] = {
 	  "force one VMBus version, e.g. 4.0 (default: newest the host accepts)" },
 	{ "require", CONFIG_STR, opt.require, 0, sizeof(opt.require), NULL,
 	  "devices the host must offer, comma-separated (default: the profile's list)" },
+	{ "fcopy_max", CONFIG_U64, &opt.fcopy_max, 0, 1ull << 30, NULL,
+	  "guest file copy: bytes of copied files kept in memory, all together (default 1 MiB)" },
 	{ "verbose", CONFIG_ENUM, &opt.verbose, 0, 0, bool_names, "1 = debug logging" },
 	{ "fault", CONFIG_ENUM, &opt.fault, 0, 0, fault_names,
 	  "self-test: raise this fault to exercise the failure path" },
@@ -86,6 +88,7 @@ int options_load(const char *text, size_t len)
 		.observe_s = OBSERVE_DEFAULT,
 		.deadline_s = 300,
 		.guest_os_id = HV_GUEST_OS_ID_DEFAULT,
+		.fcopy_max = 1u << 20,
 	};
 	vmbus_version_text[0] = '\0';
 	opt.require[0] = '\0';

@@ -40,6 +40,7 @@ struct options {
 	uint64_t guest_os_id; /* written to HV_MSR_GUEST_OS_ID (hosts change behaviour by it) */
 	uint32_t vmbus_version; /* 0: negotiate; else only this (major << 16 | minor) */
 	char require[256];    /* comma-separated devices the host must offer ("" = the profile's) */
+	uint64_t fcopy_max;   /* bytes of copied files (guest file copy) kept in memory */
 };
 
 extern struct options opt;

@@ -13,14 +13,17 @@
 
 static const struct ic_version versions[] = { { 1, 0 }, { 3, 0 } };
 
-static struct {
+struct hb_state {
 	uint64_t at_ns[MAX_BEATS];
 	unsigned n;
 	uint64_t first_seq, last_seq;
-} hb;
+};
+
+static struct hb_state states[IC_MAX_CHANNELS];
 
 static uint32_t hb_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 {
+	struct hb_state *hb = &states[ic->index];
 	uint64_t seq;
 
 	if (len < IC_HEARTBEAT_MIN) {
@@ -28,12 +31,12 @@ static uint32_t hb_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 		return IC_E_INVALIDARG;
 	}
 	memcpy(&seq, data, sizeof(seq));
-	if (hb.n == 0)
-		hb.first_seq = seq;
-	hb.last_seq = seq;
-	if (hb.n < MAX_BEATS)
-		hb.at_ns[hb.n] = cpu_now_ns();
-	hb.n++;
+	if (hb->n == 0)
+		hb->first_seq = seq;
+	hb->last_seq = seq;
+	if (hb->n < MAX_BEATS)
+		hb->at_ns[hb->n] = cpu_now_ns();
+	hb->n++;
 	report_metric("heartbeat", "\"seq\":%llu", (unsigned long long)seq);
 	seq++;
 	memcpy(data, &seq, sizeof(seq));
@@ -54,14 +57,17 @@ static void sort(uint64_t *v, unsigned n)
 static void hb_report(struct ic_channel *ic)
 {
 	static uint64_t gaps[MAX_BEATS];
-	unsigned n = hb.n < MAX_BEATS ? hb.n : MAX_BEATS, ngaps = n ? n - 1 : 0;
+	const struct hb_state *hb = &states[ic->index];
+	unsigned n = hb->n < MAX_BEATS ? hb->n : MAX_BEATS, ngaps = n ? n - 1 : 0;
 	uint64_t median, since_last;
 
-	if (!check_that("ic.heartbeat.answered", hb.n > 0,
-			"answered %u heartbeat request%s (sequence %llu..%llu)", hb.n,
-			hb.n == 1 ? "" : "s", (unsigned long long)hb.first_seq,
-			(unsigned long long)hb.last_seq))
+	if (!hb->n) {
+		check("ic.heartbeat.answered", CHECK_FAIL, "no heartbeat request after negotiation");
 		return;
+	}
+	check("ic.heartbeat.answered", CHECK_PASS, "answered %u heartbeat request%s (sequence %llu..%llu)",
+	      hb->n, hb->n == 1 ? "" : "s", (unsigned long long)hb->first_seq,
+	      (unsigned long long)hb->last_seq);
 	if (n < MIN_BEATS_FOR_CADENCE) {
 		check("ic.heartbeat.interval", CHECK_SKIP,
 		      "only %u heartbeat%s in the observation window: no cadence to judge", n,
@@ -69,10 +75,10 @@ static void hb_report(struct ic_channel *ic)
 		return;
 	}
 	for (unsigned i = 0; i < ngaps; i++)
-		gaps[i] = hb.at_ns[i + 1] - hb.at_ns[i];
+		gaps[i] = hb->at_ns[i + 1] - hb->at_ns[i];
 	sort(gaps, ngaps);
 	median = gaps[ngaps / 2];
-	since_last = cpu_now_ns() - hb.at_ns[n - 1];
+	since_last = cpu_now_ns() - hb->at_ns[n - 1];
 	/* steady: no gap over twice the median, and the host has not gone quiet */
 	if (since_last > 3 * median + 1000000000ull)
 		check("ic.heartbeat.interval", CHECK_FAIL,

@@ -8,18 +8,18 @@
 
 #include <stdarg.h>
 
+#include "kernel/cpu.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/report.h"
 #include "lib/str.h"
 
-#define MAX_IC_CHANNELS 16
 #define MAX_FINDINGS 16
 
 /* Framework versions we speak (ascending): 1.0 (WS2008) and 3.0. */
 static const struct ic_version frameworks[] = { { 1, 0 }, { 3, 0 } };
 
-static struct ic_channel ics[MAX_IC_CHANNELS];
+static struct ic_channel ics[IC_MAX_CHANNELS];
 static unsigned nics;
 static uint8_t reply[16384];
 
@@ -118,6 +118,8 @@ static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_
 	if (!ic->negotiated)
 		check(id, CHECK_PASS, "framework %u.%u, %s %u.%u (host offered framework %s; %s %s)",
 		      f.major, f.minor, ic->svc->name, s.major, s.minor, fw, ic->svc->name, sv);
+	if (!ic->negotiated)
+		ic->negotiated_at_ns = cpu_now_ns();
 	ic->negotiated = true;
 	ic->framework = f;
 	ic->version = s;
@@ -209,10 +211,11 @@ static void ic_attach(struct vmbus_channel *ch)
 {
 	struct ic_channel *ic;
 
-	if (nics == MAX_IC_CHANNELS)
+	if (nics == IC_MAX_CHANNELS)
 		return;
-	ic = &ics[nics++];
+	ic = &ics[nics];
 	memset(ic, 0, sizeof(*ic));
+	ic->index = nics++;
 	ic->svc = ch->dev->data;
 	ic->ch = ch;
 	ch->priv = ic;

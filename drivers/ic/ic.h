@@ -14,6 +14,9 @@
 
 struct ic_channel;
 
+/* A host may offer a service more than once: services keep state per channel. */
+#define IC_MAX_CHANNELS 16
+
 struct ic_service {
 	const char *name;                  /* as in the device table: check ids ic.<name>.* */
 	uint16_t msgtype;
@@ -36,6 +39,8 @@ struct ic_channel {
 	struct vmbus_channel *ch;
 	bool negotiated;
 	struct ic_version framework, version;   /* what NEGOTIATE chose */
+	unsigned index;                         /* 0..IC_MAX_CHANNELS-1: per-channel service state */
+	uint64_t negotiated_at_ns;
 	uint64_t requests, responses;
 	unsigned findings;                      /* protocol errors seen (each reported once) */
 	void *state;                            /* the service's own */
@@ -50,6 +55,7 @@ void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
 
 /* Services (one file each). */
 extern const struct ic_service ic_heartbeat, ic_shutdown, ic_timesync;
+extern const struct ic_service ic_kvp, ic_vss, ic_fcopy;
 
 /* Shutdown: has the host asked us to power off or reboot? */
 bool ic_shutdown_requested(bool *reboot);

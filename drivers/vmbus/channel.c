@@ -119,8 +119,9 @@ bool vmbus_poll_channels(void *ctx)
 	return did;
 }
 
-/* GPADL_HEADER (+ GPADL_BODY) describing @pages pages at @mem; wait for GPADL_CREATED. */
-static int gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, const char **why)
+/* GPADL_HEADER (+ GPADL_BODY) describing @pages pages at @mem as @handle; wait for GPADL_CREATED. */
+int vmbus_gpadl_post(struct vmbus_channel *ch, uint32_t handle, void *mem, uint32_t pages,
+		     const char **why)
 {
 	uint8_t buf[HV_MESSAGE_PAYLOAD_MAX];
 	struct vmbus_gpadl_header *h = (void *)buf;
@@ -133,7 +134,7 @@ static int gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, con
 	memset(buf, 0, sizeof(buf));
 	h->hdr.type = VMBUS_MSG_GPADL_HEADER;
 	h->child_relid = ch->relid;
-	h->gpadl = ch->gpadl;
+	h->gpadl = handle;
 	h->range_buflen = (uint16_t)(8 + 8 * pages);
 	h->rangecount = 1;
 	h->byte_count = pages * PAGE_SIZE;
@@ -141,7 +142,7 @@ static int gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, con
 	for (uint32_t i = 0; i < first; i++)
 		h->pfn[i] = base + i;
 	vmb.wait = (struct vmbus_wait){ .active = true, .type = VMBUS_MSG_GPADL_CREATED,
-					.relid = ch->relid, .id = ch->gpadl };
+					.relid = ch->relid, .id = handle };
 	if (vmbus_post(h, (uint32_t)(sizeof(*h) + 8 * first))) {
 		vmb.wait.active = false;
 		*why = "HvPostMessage(GPADL_HEADER) failed";
@@ -151,7 +152,7 @@ static int gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, con
 		n = pages - done < VMBUS_GPADL_BODY_PFNS ? pages - done : VMBUS_GPADL_BODY_PFNS;
 		memset(buf, 0, sizeof(buf));
 		b->hdr.type = VMBUS_MSG_GPADL_BODY;
-		b->gpadl = ch->gpadl;
+		b->gpadl = handle;
 		for (uint32_t i = 0; i < n; i++)
 			b->pfn[i] = base + done + i;
 		if (vmbus_post(b, (uint32_t)(sizeof(*b) + 8 * n))) {
@@ -160,7 +161,7 @@ static int gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, con
 			return -1;
 		}
 	}
-	if (vmbus_wait_reply(VMBUS_MSG_GPADL_CREATED, ch->relid, ch->gpadl, "GPADL_CREATED", why))
+	if (vmbus_wait_reply(VMBUS_MSG_GPADL_CREATED, ch->relid, handle, "GPADL_CREATED", why))
 		return -1;
 	if (r->status) {
 		fmt_snprintf(reason, sizeof(reason), "GPADL_CREATED status 0x%08x", r->status);
@@ -193,7 +194,7 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 	ring_init(&ch->out, ch->ring_mem, pages * PAGE_SIZE, true);
 	ring_init(&ch->in, (uint8_t *)ch->ring_mem + pages * PAGE_SIZE, pages * PAGE_SIZE, false);
 	ch->gpadl = vmb.next_gpadl++;
-	if (gpadl_create(ch, ch->ring_mem, 2 * pages, &why)) {
+	if (vmbus_gpadl_post(ch, ch->gpadl, ch->ring_mem, 2 * pages, &why)) {
 		check(id, CHECK_FAIL, "relid %u, GPADL 0x%x: %s", ch->relid, ch->gpadl, why);
 		if (ch->state == CH_OPENING)
 			ch->state = CH_CLOSED;
@@ -269,6 +270,7 @@ void vmbus_channel_close(struct vmbus_channel *ch)
 	if (ch->opened)
 		vmbus_post(&close, sizeof(close));
 	ch->opened = false;
+	vmbus_gpadls_release(ch); /* the driver's own GPADLs, after CLOSECHANNEL (gpadl.c) */
 	if (ch->gpadl && !gpadl_teardown(ch))
 		return; /* keep the memory: the host may still write it */
 	ch->state = CH_CLOSED;
@@ -282,6 +284,7 @@ void vmbus_channel_release(struct vmbus_channel *ch)
 	if (ch->opened)
 		vmbus_post(&close, sizeof(close));
 	ch->opened = false;
+	vmbus_gpadls_release(ch);
 	if (ch->gpadl)
 		gpadl_teardown(ch);
 	vmbus_post(&rel, sizeof(rel));

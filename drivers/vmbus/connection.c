@@ -453,6 +453,15 @@ static void request_offers(void)
 	else
 		check("vmbus.offers", CHECK_PASS, "%u offer%s%s%s", vmb.nchannels,
 		      vmb.nchannels == 1 ? "" : "s", vmb.nchannels ? ": " : "", list);
+	/* drivers whose device was not offered report their checks as skipped or failed */
+	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
+		bool found = false;
+
+		for (unsigned j = 0; j < vmb.nchannels; j++)
+			found |= vmb.channels[j].dev == d;
+		if (!found && d->ops && d->ops->absent)
+			d->ops->absent(d, vmb.expect);
+	}
 }
 
 /* Loop poller: open late offers and clean up rescinded channels outside any wait. */

@@ -148,6 +148,13 @@ int ring_read(struct vmbus_ring *r, void *buf, uint32_t buflen, uint32_t *len, b
 int ring_write(struct vmbus_ring *r, uint16_t type, uint16_t flags, uint64_t trans_id,
 	       const void *payload, uint32_t len, bool *signal, const char **why)
 {
+	return ring_write_hdr(r, type, flags, trans_id, NULL, 0, payload, len, signal, why);
+}
+
+int ring_write_hdr(struct vmbus_ring *r, uint16_t type, uint16_t flags, uint64_t trans_id,
+		   const void *hdr, uint32_t hdr_len, const void *payload, uint32_t len,
+		   bool *signal, const char **why)
+{
 	static const uint8_t zeros[8];
 	struct vmbus_packet desc;
 	uint32_t w = r->ctl->write_index, rd = r->ctl->read_index, used, total, off;
@@ -158,21 +165,29 @@ int ring_write(struct vmbus_ring *r, uint16_t type, uint16_t flags, uint64_t tra
 		*why = "a ring index is not a multiple of 8 inside the data area";
 		return RING_CORRUPT;
 	}
-	total = DESC_SIZE + ROUND8(len) + VMBUS_PKT_TRAILER;
+	if (hdr_len % 8 || hdr_len > 0xffff * 8 - DESC_SIZE) {
+		*why = "a packet header that is not a multiple of 8 bytes";
+		return RING_FULL;
+	}
+	total = DESC_SIZE + hdr_len + ROUND8(len) + VMBUS_PKT_TRAILER;
 	used = w >= rd ? w - rd : r->size - rd + w;
 	/* keep 8 bytes free so that a full ring never looks empty */
-	if (len > UINT32_MAX - 64 || total >= r->size - used) {
+	if (len > UINT32_MAX - 64 - hdr_len || total >= r->size - used) {
 		*why = "not enough room in the ring";
 		return RING_FULL;
 	}
 	desc.type = type;
-	desc.offset8 = DESC_SIZE / 8;
-	desc.len8 = (uint16_t)((DESC_SIZE + ROUND8(len)) / 8);
+	desc.offset8 = (uint16_t)((DESC_SIZE + hdr_len) / 8);
+	desc.len8 = (uint16_t)((DESC_SIZE + hdr_len + ROUND8(len)) / 8);
 	desc.flags = flags;
 	desc.transaction_id = trans_id;
 	off = w;
 	copy_in(r, off, &desc, DESC_SIZE);
 	off = wrap(r, off + DESC_SIZE);
+	if (hdr_len) {
+		copy_in(r, off, hdr, hdr_len);
+		off = wrap(r, off + hdr_len);
+	}
 	copy_in(r, off, payload, len);
 	off = wrap(r, off + len);
 	if (ROUND8(len) != len) {

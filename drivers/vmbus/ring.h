@@ -49,6 +49,15 @@ int ring_read(struct vmbus_ring *r, void *buf, uint32_t buflen, uint32_t *len, b
 int ring_write(struct vmbus_ring *r, uint16_t type, uint16_t flags, uint64_t trans_id,
 	       const void *payload, uint32_t len, bool *signal, const char **why);
 
+/*
+ * The same with @hdr_len (a multiple of 8) bytes of @hdr between the
+ * descriptor and the payload, counted in offset8: the range headers of
+ * GPA-direct (type 9) and transfer-page (type 7) packets.
+ */
+int ring_write_hdr(struct vmbus_ring *r, uint16_t type, uint16_t flags, uint64_t trans_id,
+		   const void *hdr, uint32_t hdr_len, const void *payload, uint32_t len,
+		   bool *signal, const char **why);
+
 /* True when an inbound ring holds unread bytes (the host's write index moved). */
 bool ring_has_data(const struct vmbus_ring *r);
 

@@ -13,6 +13,7 @@
 #include "drivers/vmbus/vmbus_regs.h"
 
 struct vmbus_channel;
+struct vmbus_device;
 
 /* What a device driver provides (NULL ops: a known device we leave closed). */
 struct vmbus_device_ops {
@@ -24,6 +25,8 @@ struct vmbus_device_ops {
 		       const uint8_t *payload, uint32_t len);
 	/* end of the run: report the device's checks */
 	void (*report)(struct vmbus_channel *ch);
+	/* the host did not offer the device: its checks say so (skip or fail by @expect) */
+	void (*absent)(const struct vmbus_device *dev, unsigned expect);
 };
 
 /* A row of the device table. */
@@ -65,6 +68,25 @@ bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect);
 /* Send one in-band packet on @ch (signals the host when the ring rules say so). */
 int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
 	       const void *payload, uint32_t len);
+
+/*
+ * Send a GPA-direct packet (type 9, completion requested) on @ch: @payload
+ * in band, plus the @buf_len bytes at @buf (one cpu_alloc_pages() block,
+ * at most 128 KiB) as one range of guest pages the host reads or writes
+ * (gpa_direct.c).
+ */
+int vmbus_send_gpa(struct vmbus_channel *ch, uint64_t trans_id, const void *payload,
+		   uint32_t len, const void *buf, uint32_t buf_len);
+
+/*
+ * A GPADL of @pages pages at @mem (from cpu_alloc_pages) on open channel
+ * @ch, beyond its ring: *@handle once the host created it; 0, or -1 with
+ * *@why.  Torn down by vmbus_gpadl_teardown(), or when the channel closes
+ * (gpadl.c).
+ */
+int vmbus_gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, uint32_t *handle,
+		       const char **why);
+int vmbus_gpadl_teardown(struct vmbus_channel *ch, uint32_t handle, const char **why);
 
 /* True when VMBus is connected (drivers may send). */
 bool vmbus_connected(void);

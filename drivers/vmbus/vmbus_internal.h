@@ -48,5 +48,12 @@ void vmbus_channel_close(struct vmbus_channel *ch);
 void vmbus_channel_release(struct vmbus_channel *ch);
 bool vmbus_poll_channels(void *ctx);
 void vmbus_signal_host(struct vmbus_channel *ch);
+/* GPADL_HEADER/BODY for @pages pages at @mem as @handle; 0 once GPADL_CREATED said so. */
+int vmbus_gpadl_post(struct vmbus_channel *ch, uint32_t handle, void *mem, uint32_t pages,
+		     const char **why);
+
+/* gpadl.c */
+/* Tear down every GPADL a driver created on @ch (after CLOSECHANNEL). */
+void vmbus_gpadls_release(struct vmbus_channel *ch);
 
 #endif

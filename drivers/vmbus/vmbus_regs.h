@@ -229,8 +229,39 @@ struct vmbus_packet {
 VMBUS_ASSERT_SIZE(struct vmbus_packet, 16);
 
 #define VMBUS_PKT_DATA_INBAND 6
+#define VMBUS_PKT_DATA_XFER_PAGES 7   /* ranges of a transfer page set (netvsc receive) */
+#define VMBUS_PKT_DATA_GPA_DIRECT 9   /* ranges of guest pages (gpa_direct.c) */
 #define VMBUS_PKT_COMPLETION 11
 #define VMBUS_PKT_FLAG_COMPLETION_REQUESTED 1
 #define VMBUS_PKT_TRAILER 8           /* u64: ring offset the packet started at, << 32 */
+
+/* type 9, between descriptor and payload: this header, then each range
+ * (Linux vmbus_packet_mpb_array, OpenVMM GpaDirectHeader) */
+struct vmbus_gpa_header {
+	uint32_t reserved;
+	uint32_t range_count;
+} VMBUS_PACKED;
+struct vmbus_gpa_range {
+	uint32_t byte_count;
+	uint32_t byte_offset;         /* into the first page */
+	uint64_t pfn[];               /* ceil((byte_offset + byte_count) / 4096) of them */
+} VMBUS_PACKED;
+VMBUS_ASSERT_SIZE(struct vmbus_gpa_header, 8);
+VMBUS_ASSERT_SIZE(struct vmbus_gpa_range, 8);
+
+/* type 7, between descriptor and payload: this header, then range_count ranges of the
+ * transfer page set (Linux vmtransfer_page_packet_header, OpenVMM TransferPageHeader) */
+struct vmbus_xfer_header {
+	uint16_t set_id;              /* netvsc: its receive buffer id */
+	uint8_t sender_owns_set;
+	uint8_t reserved;
+	uint32_t range_count;
+} VMBUS_PACKED;
+struct vmbus_xfer_range {
+	uint32_t byte_count;
+	uint32_t byte_offset;         /* into the set */
+} VMBUS_PACKED;
+VMBUS_ASSERT_SIZE(struct vmbus_xfer_header, 8);
+VMBUS_ASSERT_SIZE(struct vmbus_xfer_range, 8);
 
 #endif

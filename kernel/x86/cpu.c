@@ -154,6 +154,12 @@ void cpu_free_pages(void *p, size_t n)
 		log_printf("hvprobe: refused to free %zu pages at %p: not allocated\n", n, p);
 }
 
+void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages)
+{
+	*free_pages = allocator.bitmap ? allocator.free : 0;
+	*total_pages = allocator.bitmap ? allocator.total : 0;
+}
+
 /* ---- clock: the TSC, calibrated by boot/ against UEFI Stall() ---- */
 
 static uint64_t tsc_origin;

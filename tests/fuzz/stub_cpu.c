@@ -96,6 +96,12 @@ void *cpu_alloc_pages(size_t n)
 
 void cpu_free_pages(void *p, size_t n) {}
 
+void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages)
+{
+	*free_pages = ARENA_PAGES - next_page;
+	*total_pages = ARENA_PAGES;
+}
+
 uint64_t cpu_now_ns(void)
 {
 	return now += 10;

@@ -34,6 +34,12 @@ uint64_t cpu_now_ns(void)
 	return unit_now_ns;
 }
 
+/* No page allocator here: nothing is free. */
+void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages)
+{
+	*free_pages = *total_pages = 0;
+}
+
 void cpu_power_off(enum exit_status st, bool reboot)
 {
 	exit(100 + (int)st);

@@ -211,6 +211,12 @@ void cpu_free_pages(void *p, size_t n)
 		fprintf(stderr, "hvsim: guest freed %zu pages at %p that it does not own\n", n, p);
 }
 
+void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages)
+{
+	*free_pages = pages.free;
+	*total_pages = pages.total;
+}
+
 uint64_t cpu_now_ns(void)
 {
 	sim.now_ns += READ_NS;

@@ -73,6 +73,40 @@ enum sim_misbehaviour {
 	MB_VMBUS_SIGNAL_BEFORE_OPEN,/* after open: a packet written without a signal */
 	MB_VMBUS_OFFER_AFTER_UNLOAD,/* an OFFERCHANNEL after UNLOAD_RESPONSE */
 	MB_VMBUS_MESSAGE_SHORT,     /* OPENCHANNEL_RESULT is 10 bytes long */
+	/* integration services (ic_host.c), on the heartbeat channel unless named otherwise */
+	MB_IC_NO_COMMON_VERSION,    /* NEGOTIATE offers framework 9.0, heartbeat 9.0 only */
+	MB_IC_SHORT_MESSAGE,        /* a 16-byte message, shorter than the 28-byte headers */
+	MB_IC_SIZE_TOO_LARGE,       /* a heartbeat whose IC header claims 512 data bytes */
+	MB_IC_UNKNOWN_TYPE,         /* a request with icmsgtype 42 */
+	MB_IC_RESPONSE_NOT_REQUEST, /* heartbeats flagged TRANSACTION|RESPONSE */
+	MB_IC_TWO_TRANSACTIONS,     /* a second heartbeat before the first answer was read */
+	MB_HEARTBEAT_STOPS,         /* no heartbeats after the third */
+	MB_TIME_BACKWARDS,          /* timesync: the third time message is 10 minutes early */
+	MB_NO_TIMESYNC_SYNC,        /* timesync: SAMPLEs only, never a SYNC */
+	/* synthetic storage and network hosts (storvsp.c, netvsp.c) */
+	MB_STORAGE_UNKNOWN_ID,      /* a completion for a request id never sent, before the real one */
+	MB_STORAGE_OVERLONG_TRANSFER, /* READ(10) completions claim 512 bytes more than asked */
+	MB_RNDIS_BAD_LENGTH,        /* RNDIS control replies claim 16 bytes more than they carry */
+	MB_LINK_FLAPS,              /* the link goes down and up 3 times after the packet filter */
+	/* keyboard, mouse and Dynamic Memory hosts (synth_input.c, dm_host.c) */
+	MB_KEYBOARD_REFUSE,         /* the keyboard's PROTOCOL_RESPONSE refuses version 1.0 */
+	MB_MOUSE_REPORT_TOO_LARGE,  /* after the ACK (with "pointer =" set): a report claiming 64 bytes, 7 sent */
+	MB_DM_SIZE_TOO_LARGE,       /* a BALLOON_REQUEST whose header claims 4096 bytes, 16 sent */
+	MB_DM_BALLOON_TOO_MANY,     /* 2 s after the capabilities: twice the guest's RAM asked for */
+	MB_DM_UNBALLOON_UNKNOWN,    /* 2 s after the capabilities: 4 pages never ballooned given back */
+	/* KVP, VSS and guest file copy hosts (ic_kvp.c, ic_vss.c, ic_fcopy.c) */
+	MB_KVP_SIZE_TOO_LARGE,      /* a SET whose value_size (4096) exceeds the 2048-byte field */
+	MB_KVP_POOL_OUT_OF_RANGE,   /* an ENUMERATE of pool 7 (pools are 0-4) */
+	MB_KVP_INDEX_JUMPS,         /* the Auto pool walk goes 0, 1, 3 */
+	MB_KVP_BAD_UTF16,           /* a SET whose key holds a lone high surrogate */
+	MB_VSS_THAW_WITHOUT_FREEZE, /* the backup begins with a THAW */
+	MB_VSS_DOUBLE_FREEZE,       /* a second FREEZE before the THAW */
+	MB_VSS_CLUSTER_QUERY,       /* QUERY_GUEST_CLUSTER_INFORMATION (6.0) after negotiating 5.0 */
+	MB_FCOPY_FRAGMENT_BEYOND,   /* after the last fragment, 100 bytes past the declared size */
+	MB_FCOPY_COMPLETE_EARLY,    /* COMPLETE_FCOPY right after START_FILE_COPY */
+	MB_FCOPY_OUT_OF_ORDER,      /* the third fragment is sent second */
+	MB_FCOPY_OVERLAP,           /* the second fragment overlaps the first by 100 bytes */
+	MB_FCOPY_BAD_UTF16,         /* a file name with a lone low surrogate */
 	MB_COUNT
 };
 

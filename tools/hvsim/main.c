@@ -21,6 +21,28 @@
  *   vmbus_delay_ms = 1             control messages are answered this much later
  *   vmbus_ping = N                 after each open, N "hvsim ping <n>" packets
  *   vmbus_trace = 1                every VMBus message and packet on stderr
+ * and for the integration services (ic_host.c):
+ *   shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]
+ *                                  the shutdown IC asks the guest to shut down
+ *                                  SECONDS after boot (virtual time); flags 1
+ *                                  (forced power off) unless given, 2 reboot,
+ *                                  4 hibernate; reason 0x80000000 (planned);
+ *                                  TEXT (the rest of the line) is the display
+ *                                  message
+ *   ic_versions = LIST M.m...      the versions NEGOTIATE offers, ascending; LIST
+ *                                  is framework (1.0 3.0), heartbeat (1.0 3.0),
+ *                                  shutdown (1.0 3.0 3.1 3.2) or timesync
+ *                                  (1.0 3.0 4.0)
+ * and for the keyboard, mouse and Dynamic Memory hosts (input_dm.h):
+ *   key = SECONDS CODE [release] [e0] [e1] [unicode]
+ *   pointer = SECONDS X Y BUTTONS
+ *   balloon | unballoon | hot_add = SECONDS PAGES   (unballoon: [skip=K])
+ *   dm_version = 2.0|1.0|0.3       dm_status_reports = 1|0       dm_hot_remove = 0|1
+ * and for the KVP, VSS and guest file copy hosts (ic_services.h):
+ *   kvp_host | kvp_set | kvp_get | kvp_delete | kvp_enumerate | kvp_count |
+ *   kvp_ip | kvp_fill | kvp_poll = ...
+ *   vss = backup|all [at=SECONDS]
+ *   fcopy = NAME SIZE [path=P] [overwrite] [cancel=N] [at=SECONDS]
  * The guest's console goes to stdout; the exit status follows QEMU's
  * isa-debug-exit convention, (status << 1) | 1, so run.sh treats both alike.
  */
@@ -30,6 +52,9 @@
 
 #include "kernel/bootinfo.h"
 #include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/ic_host.h"
+#include "tools/hvsim/ic_services.h"
+#include "tools/hvsim/input_dm.h"
 #include "tools/hvsim/vmbus.h"
 
 #define ARENA_GPA 0x10000000ull   /* guest RAM starts at 256 MiB */
@@ -65,6 +90,36 @@ const char *const sim_misbehaviour_names[MB_COUNT] = {
 	[MB_VMBUS_SIGNAL_BEFORE_OPEN] = "vmbus_signal_before_open",
 	[MB_VMBUS_OFFER_AFTER_UNLOAD] = "vmbus_offer_after_unload",
 	[MB_VMBUS_MESSAGE_SHORT] = "vmbus_message_short",
+	[MB_IC_NO_COMMON_VERSION] = "ic_no_common_version",
+	[MB_IC_SHORT_MESSAGE] = "ic_short_message",
+	[MB_IC_SIZE_TOO_LARGE] = "ic_size_too_large",
+	[MB_IC_UNKNOWN_TYPE] = "ic_unknown_type",
+	[MB_IC_RESPONSE_NOT_REQUEST] = "ic_response_not_request",
+	[MB_IC_TWO_TRANSACTIONS] = "ic_two_transactions",
+	[MB_HEARTBEAT_STOPS] = "heartbeat_stops",
+	[MB_TIME_BACKWARDS] = "time_backwards",
+	[MB_NO_TIMESYNC_SYNC] = "no_timesync_sync",
+	[MB_STORAGE_UNKNOWN_ID] = "storage_unknown_id",
+	[MB_STORAGE_OVERLONG_TRANSFER] = "storage_overlong_transfer",
+	[MB_RNDIS_BAD_LENGTH] = "rndis_bad_length",
+	[MB_LINK_FLAPS] = "link_flaps",
+	[MB_KEYBOARD_REFUSE] = "keyboard_refuse",
+	[MB_MOUSE_REPORT_TOO_LARGE] = "mouse_report_too_large",
+	[MB_DM_SIZE_TOO_LARGE] = "dm_size_too_large",
+	[MB_DM_BALLOON_TOO_MANY] = "dm_balloon_too_many",
+	[MB_DM_UNBALLOON_UNKNOWN] = "dm_unballoon_unknown",
+	[MB_KVP_SIZE_TOO_LARGE] = "kvp_size_too_large",
+	[MB_KVP_POOL_OUT_OF_RANGE] = "kvp_pool_out_of_range",
+	[MB_KVP_INDEX_JUMPS] = "kvp_index_jumps",
+	[MB_KVP_BAD_UTF16] = "kvp_bad_utf16",
+	[MB_VSS_THAW_WITHOUT_FREEZE] = "vss_thaw_without_freeze",
+	[MB_VSS_DOUBLE_FREEZE] = "vss_double_freeze",
+	[MB_VSS_CLUSTER_QUERY] = "vss_cluster_query",
+	[MB_FCOPY_FRAGMENT_BEYOND] = "fcopy_fragment_beyond",
+	[MB_FCOPY_COMPLETE_EARLY] = "fcopy_complete_early",
+	[MB_FCOPY_OUT_OF_ORDER] = "fcopy_out_of_order",
+	[MB_FCOPY_OVERLAP] = "fcopy_overlap",
+	[MB_FCOPY_BAD_UTF16] = "fcopy_bad_utf16",
 };
 bool sim_mb[MB_COUNT];
 
@@ -161,6 +216,54 @@ static void add_offer(char *val)
 	c->noffers++;
 }
 
+/* "shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]" */
+static void set_shutdown(char *val)
+{
+	struct sim_ic_config *c = &sim_ic_cfg;
+	char *msg = strstr(val, "message="), *save = NULL, *tok;
+
+	if (msg) {
+		*msg = '\0';
+		msg += 8;
+		if (strlen(msg) >= sizeof(c->shutdown_message))
+			usage_error("shutdown message too long", msg);
+		strcpy(c->shutdown_message, msg);
+	}
+	tok = strtok_r(val, " \t", &save);
+	if (!tok)
+		usage_error("shutdown needs SECONDS", NULL);
+	c->shutdown_ns = number("shutdown", tok, 86400) * 1000000000ull;
+	c->shutdown_set = true;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!strncmp(tok, "flags=", 6))
+			c->shutdown_flags = (uint32_t)number("shutdown flags", tok + 6, UINT32_MAX);
+		else if (!strncmp(tok, "reason=", 7))
+			c->shutdown_reason = (uint32_t)number("shutdown reason", tok + 7, UINT32_MAX);
+		else if (!strncmp(tok, "timeout=", 8))
+			c->shutdown_timeout = (uint32_t)number("shutdown timeout", tok + 8, UINT32_MAX);
+		else
+			usage_error("bad shutdown option", tok);
+	}
+}
+
+/* "ic_versions = LIST M.m [M.m...]": replaces what NEGOTIATE offers for LIST. */
+static void set_ic_versions(char *val)
+{
+	char *save = NULL, *tok = strtok_r(val, " \t", &save);
+	struct sim_ic_versions *l = tok ? sim_ic_versions_named(tok) : NULL;
+
+	if (!l)
+		usage_error("ic_versions: not framework, heartbeat, shutdown or timesync", tok);
+	l->n = 0;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (l->n == SIM_IC_MAX_VERSIONS || sim_ic_version_parse(tok, &l->v[l->n]))
+			usage_error("bad or too many IC versions", tok);
+		l->n++;
+	}
+	if (!l->n)
+		usage_error("ic_versions lists no version", NULL);
+}
+
 static char *trim(char *s)
 {
 	char *e;
@@ -215,6 +318,14 @@ static void read_scenario(const char *path)
 			sim_vmbus_cfg.ping = (unsigned)number(key, val, 1000);
 		else if (!strcmp(key, "vmbus_trace"))
 			sim_vmbus_cfg.trace = number(key, val, 1);
+		else if (!strcmp(key, "shutdown"))
+			set_shutdown(val);
+		else if (!strcmp(key, "ic_versions"))
+			set_ic_versions(val);
+		else if (sim_input_dm_key(key, val))
+			; /* key, pointer, balloon, unballoon, hot_add, dm_* (input_dm.h) */
+		else if (sim_ic_services_key(key, val))
+			; /* kvp_*, vss, fcopy (ic_services.h) */
 		else if (strcmp(key, "expect") && strcmp(key, "about")) {
 			fprintf(stderr, "%s:%u: unknown key '%s'\n", path, lineno, key);
 			exit(2);

@@ -263,6 +263,17 @@ static void gpadl_free(struct sim_gpadl *g)
 	free(g);
 }
 
+const uint64_t *sim_gpadl_pages(const struct sim_channel *ch, uint32_t handle, uint32_t *npages)
+{
+	const struct sim_gpadl *g = gpadl_find(handle);
+
+	if (!g || !g->complete || g->teardown_pending || g->relid != ch->relid || g->rangecount != 1 ||
+	    g->words[0] >> 32 || (uint32_t)g->words[0] != (g->nwords - 1) * PAGE_SIZE)
+		return NULL;
+	*npages = g->nwords - 1;
+	return g->words + 1;
+}
+
 static void send_gpadl_created(uint32_t relid, uint32_t handle, uint32_t status)
 {
 	struct vmbus_gpadl_created m = { { VMBUS_MSG_GPADL_CREATED, 0 }, relid, handle, status };

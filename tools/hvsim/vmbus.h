@@ -28,8 +28,9 @@ struct sim_channel;
 /*
  * A device the host offers: one row of sim_devices[].  The core calls
  * on_open after OPENCHANNEL_RESULT, on_packet for every well-formed packet
- * the guest writes to its ring, on_close when the channel closes (guest
- * CLOSECHANNEL, UNLOAD or a reconnect).  Any hook may be NULL.  A device
+ * the guest writes to its ring (@pkt: the whole packet, so the ranges of
+ * a GPA-direct packet follow its descriptor), on_close when the channel
+ * closes (guest CLOSECHANNEL, UNLOAD or a reconnect).  Any hook may be NULL.  A device
  * answers with sim_channel_send().
  */
 struct sim_device {
@@ -43,6 +44,7 @@ struct sim_device {
 	void (*on_close)(struct sim_channel *ch);
 	/* one line (or more) on stderr at power off; NULL: the core's counts only */
 	void (*report)(const struct sim_channel *ch);
+	const void *data;          /* the device's own (an IC host: its service row) */
 };
 
 extern const struct sim_device sim_devices[];
@@ -116,6 +118,13 @@ int sim_channel_send(struct sim_channel *ch, uint16_t type, uint64_t trans_id,
 		     const void *payload, uint32_t len);
 int sim_channel_send_flags(struct sim_channel *ch, uint16_t type, uint16_t flags,
 			   uint64_t trans_id, const void *payload, uint32_t len);
+
+/*
+ * The pages of GPADL @handle the guest created on @ch's relid, if it is
+ * complete, one range and page-aligned (netvsp's receive and send buffers):
+ * its PFNs, *@npages of them; NULL otherwise.
+ */
+const uint64_t *sim_gpadl_pages(const struct sim_channel *ch, uint32_t handle, uint32_t *npages);
 
 /* ---- configuration: scenario keys, then the profile's defaults ---- */
 struct sim_offer_cfg {

@@ -95,14 +95,14 @@ static void deliver(struct sim_channel *ch, uint32_t off, const struct vmbus_pac
 {
 	uint32_t start = pkt->offset8 * 8u, end = pkt->len8 * 8u, len = end - start;
 	uint64_t trailer;
-	uint8_t *payload = malloc(len ? len : 1);
+	uint8_t *whole = malloc(end), *payload = whole + start; /* end >= 16: a descriptor */
 
-	if (!payload) {
+	if (!whole) {
 		fprintf(stderr, "hvsim: vmbus: out of memory\n");
 		return;
 	}
 	/* copy out first: the guest may rewrite the ring while the device looks */
-	ring_copy(&ch->in, (off + start) % ch->in.size, payload, len, false);
+	ring_copy(&ch->in, off, whole, end, false);
 	ring_copy(&ch->in, (off + end) % ch->in.size, &trailer, sizeof(trailer), false);
 	if ((uint32_t)(trailer >> 32) != off)
 		sim_vmbus_guest_error("channel %u (%s): packet at 0x%x has trailer 0x%016llx (want 0x%x << 32)",
@@ -111,9 +111,9 @@ static void deliver(struct sim_channel *ch, uint32_t off, const struct vmbus_pac
 	ch->bytes_in += len;
 	sim_vmbus_trace("channel %u <- guest: packet type %u flags %u id %llu, %u payload bytes",
 			ch->relid, pkt->type, pkt->flags, (unsigned long long)pkt->transaction_id, len);
-	if (ch->dev->on_packet)
-		ch->dev->on_packet(ch, pkt, payload, len);
-	free(payload);
+	if (ch->dev->on_packet) /* the whole packet: GPA-direct ranges sit before the payload */
+		ch->dev->on_packet(ch, (const struct vmbus_packet *)whole, payload, len);
+	free(whole);
 }
 
 /* The guest's pending_send_sz rule after the host read (§4.4, Linux's form). */

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/ic_host.h"
 #include "tools/hvsim/vmbus.h"
 
 #define ARENA_GPA 0x10000000ull
@@ -411,8 +412,9 @@ static void case_rings(void)
 
 	sim_vmbus_cfg.ping = 3;
 	boot("hyperv-2019");
-	connect_and_open(&o, V(5, 2), 1, 40, 0); /* 40 pages: a GPADL_BODY too */
-	CHECK(flag_take(1), "SIEF bit 1 after the pings");
+	/* relid 8 (video): a generic device; the ICs, input, storage and network hosts speak first */
+	connect_and_open(&o, V(5, 2), 8, 40, 0); /* 40 pages: a GPADL_BODY too */
+	CHECK(flag_take(8), "SIEF bit 8 after the pings");
 	while ((len = gread(&o.in, &p, payload)) >= 0) {
 		n++;
 		CHECK(p.type == VMBUS_PKT_DATA_INBAND && len == 24 && p.transaction_id == (uint64_t)n &&
@@ -426,13 +428,13 @@ static void case_rings(void)
 
 		memset(msg, 'a' + i % 26, sizeof(msg));
 		if (gwrite(&o.out, VMBUS_PKT_DATA_INBAND, i, msg, 1 + i % 300))
-			CHECK(signal_host(0x10001) == 0, "signal");
+			CHECK(signal_host(0x10008) == 0, "signal");
 		if (i % 50 == 49)
 			run_for(20000);
 	}
 	run_for(20000);
-	CHECK(sim_vmbus_channel(0)->packets_in == 5000, "host read %llu packets",
-	      (unsigned long long)sim_vmbus_channel(0)->packets_in);
+	CHECK(sim_vmbus_channel(7)->packets_in == 5000, "host read %llu packets",
+	      (unsigned long long)sim_vmbus_channel(7)->packets_in);
 	CHECK(gctl(&o.out)->read_index == gctl(&o.out)->write_index, "host ring drained");
 	CHECK(signal_host(0x10002) == HV_STATUS_INVALID_CONNECTION_ID, "signal a closed channel");
 	CHECK(signal_host(0xfedcba) == HV_STATUS_INVALID_CONNECTION_ID, "signal nobody");
@@ -447,7 +449,7 @@ static void case_backlog(void)
 
 	sim_vmbus_cfg.ping = 300; /* 48 bytes each: a 4 KiB ring holds 85 */
 	boot("hyperv-2019");
-	connect_and_open(&o, V(5, 2), 2, 4, 0);
+	connect_and_open(&o, V(5, 2), 8, 4, 0); /* video: a generic device */
 	CHECK(gctl(&o.in)->pending_send_sz == 48, "pending_send_sz %u", gctl(&o.in)->pending_send_sz);
 	for (int rounds = 0; rounds < 20 && n < 300; rounds++) {
 		uint32_t pss = gctl(&o.in)->pending_send_sz;
@@ -456,7 +458,7 @@ static void case_backlog(void)
 		while (gread(&o.in, &p, payload) >= 0)
 			CHECK(p.transaction_id == (uint64_t)++n, "ping %llu, want %d", (unsigned long long)p.transaction_id, n);
 		if (pss && free_before <= pss)
-			signal_host(0x10002);
+			signal_host(0x10008);
 		run_for(20000);
 	}
 	CHECK(n == 300, "%d of 300 pings arrived", n);
@@ -580,14 +582,142 @@ static void case_legacy(void)
 	n = request_offers(1, offers, 20, &all, &size);
 	CHECK(n == 10 && size == 190, "0.13 offers are 190 bytes (%d)", size);
 	base = cpu_alloc_pages(4);
-	CHECK(gpadl(1, 5, 1, base, 4) == 0, "gpadl");
-	CHECK(open_channel(1, 5, 1, 2, buf) == 0, "open");
-	CHECK(flag_take(0) && !flag_take(5) && (ipage[0] & (1 << 5)), "legacy interrupt: SIEF 0 + page bit 5");
+	CHECK(gpadl(1, 8, 1, base, 4) == 0, "gpadl");   /* video: a generic device */
+	CHECK(open_channel(1, 8, 1, 2, buf) == 0, "open");
+	CHECK(flag_take(0) && !flag_take(8) && (ipage[1] & 1), "legacy interrupt: SIEF 0 + page bit 8");
 	in = (struct gring){ base + 2 * 4096, 2 };
 	CHECK(gread(&in, &p, buf) == 24, "the ping");
-	CHECK(signal_host(0x10005) == HV_STATUS_INVALID_CONNECTION_ID, "0.13 has no channel connection ids");
-	ipage[2048] |= 1 << 5;
-	CHECK(signal_host(2) == 0 && !(ipage[2048] & (1 << 5)), "legacy guest -> host signal");
+	CHECK(signal_host(0x10008) == HV_STATUS_INVALID_CONNECTION_ID, "0.13 has no channel connection ids");
+	ipage[2049] |= 1;
+	CHECK(signal_host(2) == 0 && !(ipage[2049] & 1), "legacy guest -> host signal");
+}
+
+/* ---- the IC hosts (ic_host.c): a scripted guest on the heartbeat channel (relid 1) ---- */
+
+/* Read the host's next IC message into @buf; its length rounded up to 8 (-1: none). */
+static int ic_read(struct opened *o, struct vmbus_packet *p, uint8_t *buf)
+{
+	int len = gread(&o->in, p, buf);
+
+	CHECK(len < 0 || p->type == VMBUS_PKT_DATA_INBAND, "packet type %u", p->type);
+	return len;
+}
+
+/* Wait up to 2.5 s for the host's next IC message. */
+static int ic_wait_read(struct opened *o, struct vmbus_packet *p, uint8_t *buf)
+{
+	int len = -1;
+
+	for (int ms = 0; ms < 2500 && (len = ic_read(o, p, buf)) < 0; ms++)
+		run_for(1000000);
+	return len;
+}
+
+/* Send @buf back as the answer to @p: flags @flags, and let the host read it. */
+static void ic_answer(struct opened *o, const struct vmbus_packet *p, uint8_t *buf, int len, uint8_t flags)
+{
+	((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->flags = flags;
+	if (gwrite(&o->out, VMBUS_PKT_DATA_INBAND, p->transaction_id, buf, (uint32_t)len))
+		signal_host(0x10001);
+	run_for(100000);
+}
+
+/* NEGOTIATE as the host sends it; answer it choosing framework @fw, heartbeat @hb. */
+static void ic_negotiate(struct opened *o, struct ic_version fw, struct ic_version hb)
+{
+	uint8_t buf[4096];
+	struct vmbus_packet p;
+	struct ic_pipe_header *pipe = (void *)buf;
+	struct ic_msg_header *m = (void *)(buf + sizeof(*pipe));
+	struct ic_negotiate *n = (void *)(buf + IC_HEADERS);
+	int len = ic_read(o, &p, buf);
+
+	CHECK(len == 56 && pipe->flags == IC_PIPE_DATA && pipe->msgsize == 20 + 8 + 16 &&
+		      m->msgtype == IC_MSG_NEGOTIATE && m->flags == (IC_FLAG_TRANSACTION | IC_FLAG_REQUEST) &&
+		      m->transaction_id == 0 && m->msgsize == 24,
+	      "NEGOTIATE: len %d, pipe %u/%u, type %u, flags 0x%x, size %u", len, pipe->flags, pipe->msgsize,
+	      m->msgtype, m->flags, m->msgsize);
+	CHECK(n->framework_count == 2 && n->service_count == 2 && n->versions[0].major == 1 &&
+		      n->versions[1].major == 3 && n->versions[2].major == 1 && n->versions[3].major == 3,
+	      "offers %u/%u", n->framework_count, n->service_count);
+	n->framework_count = n->service_count = 1;
+	n->versions[0] = fw;
+	n->versions[1] = hb;
+	m->msgsize = 16;
+	ic_answer(o, &p, buf, len, IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE);
+}
+
+static void case_ic_negotiate_bad(void)
+{
+	struct opened o;
+	struct sim_ic_stats st;
+	struct vmbus_packet p;
+	uint8_t buf[4096];
+
+	boot("hyperv-2019");
+	connect_and_open(&o, V(5, 2), 1, 8, 0);
+	ic_negotiate(&o, (struct ic_version){ 3, 0 }, (struct ic_version){ 9, 9 }); /* never offered */
+	CHECK(sim_ic_stats(sim_vmbus_channel(0), &st) && st.failed && !st.negotiated && st.errors == 1,
+	      "failed %d, negotiated %d, errors %llu", st.failed, st.negotiated, (unsigned long long)st.errors);
+	run_for(5000000000ull);
+	CHECK(ic_read(&o, &p, buf) < 0, "a failed IC stays silent");
+}
+
+static void case_ic_heartbeat(void)
+{
+	struct opened o;
+	struct sim_ic_stats st;
+	struct vmbus_packet p;
+	uint8_t buf[4096];
+	struct ic_msg_header *m = (void *)(buf + sizeof(struct ic_pipe_header));
+	uint64_t seq, want_errors = 0;
+	int len;
+
+	boot("hyperv-2019");
+	connect_and_open(&o, V(5, 2), 1, 8, 0);
+	ic_negotiate(&o, (struct ic_version){ 3, 0 }, (struct ic_version){ 3, 0 });
+	CHECK(sim_ic_stats(sim_vmbus_channel(0), &st) && st.negotiated && !st.errors, "negotiated");
+	for (int beat = 0; beat < 5; beat++) {
+		len = ic_wait_read(&o, &p, buf);
+		memcpy(&seq, buf + IC_HEADERS, 8);
+		CHECK(len == 72 && m->msgsize == 40 && m->msgtype == IC_MSG_HEARTBEAT && seq == (uint64_t)beat &&
+			      m->flags == (IC_FLAG_TRANSACTION | IC_FLAG_REQUEST) && m->framework.major == 3,
+		      "beat %d: len %d type %u seq %llu flags 0x%x", beat, len, m->msgtype,
+		      (unsigned long long)seq, m->flags);
+		CHECK(ic_read(&o, &p, buf + 2048) < 0, "one transaction at a time");
+		switch (beat) {
+		case 0: /* right */
+			seq++;
+			break;
+		case 1: /* wrong sequence */
+			seq += 2;
+			want_errors++;
+			break;
+		case 2: /* flags without RESPONSE */
+			seq++;
+			m->flags = IC_FLAG_TRANSACTION;
+			want_errors++;
+			break;
+		case 3: /* answered late: the next tick finds it outstanding */
+			want_errors++;
+			run_for(2100000000ull);
+			CHECK(ic_read(&o, &p, buf + 2048) < 0, "no beat while one is unanswered");
+			seq++;
+			break;
+		default:
+			seq++;
+			break;
+		}
+		memcpy(buf + IC_HEADERS, &seq, 8);
+		ic_answer(&o, &p, buf, len, beat == 2 ? IC_FLAG_TRANSACTION : IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE);
+		if (beat == 4) { /* the same answer twice: no request has that id any more */
+			ic_answer(&o, &p, buf, len, IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE);
+			want_errors++;
+		}
+	}
+	CHECK(sim_ic_stats(sim_vmbus_channel(0), &st) && st.errors == want_errors && st.late == 1,
+	      "errors %llu (want %llu), late %llu", (unsigned long long)st.errors,
+	      (unsigned long long)want_errors, (unsigned long long)st.late);
 }
 
 /* Each misbehaviour, checked by what the guest sees. */
@@ -753,6 +883,8 @@ CASE(case_close_teardown)
 CASE(case_bad_guest)
 CASE(case_bad_descriptor)
 CASE(case_legacy)
+CASE(case_ic_negotiate_bad)
+CASE(case_ic_heartbeat)
 static void case_fuzz_(int a) { case_fuzz((unsigned)a); }
 
 int main(void)
@@ -771,6 +903,8 @@ int main(void)
 	run_case("bad guest input is refused", case_bad_guest_, 0);
 	run_case("bad packet descriptor", case_bad_descriptor_, 0);
 	run_case("0.13: 190-byte offers, interrupt page", case_legacy_, 0);
+	run_case("IC host: NEGOTIATE answered with a version never offered", case_ic_negotiate_bad_, 0);
+	run_case("IC host: heartbeat cadence and its checks of the answers", case_ic_heartbeat_, 0);
 	for (int i = 0; i < (int)(sizeof(mb) / sizeof(mb[0])); i++) {
 		char name[64];
 

@@ -1,0 +1,932 @@
+/*
+ * hvsim's integration-service hosts (HYPERV-PROTOCOL.md §5.2-§5.6, §7),
+ * written from the specification, not from the guest: on open the host
+ * sends NEGOTIATE (its framework and service versions, ascending as
+ * OpenVMM lists them), checks the answer and runs the service:
+ *
+ *   heartbeat  a request every 2 s (virtual), answer = sequence + 1
+ *   timesync   one SYNC, then a SAMPLE every 5 s, layout by version
+ *   shutdown   one request when the scenario says ("shutdown =")
+ *
+ * Every request is a transaction (TRANSACTION|REQUEST, IC transaction id
+ * 0, a fresh VMBus transaction id).  The host keeps at most one
+ * outstanding per channel and checks each answer (TRANSACTION|RESPONSE,
+ * the same ids and message type, the service's rules).  Guest mistakes go
+ * to stderr through sim_vmbus_guest_error() and are counted per channel.
+ * The IC misbehaviours (hvsim.h) each break one rule, on the heartbeat
+ * channel unless they belong to time sync, and say so on stderr.
+ */
+#include "tools/hvsim/ic_host.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tools/hvsim/hvsim.h"
+
+#define NS_PER_S 1000000000ull
+#define HEARTBEAT_PERIOD_NS (2 * NS_PER_S)    /* Linux: "every two seconds" */
+#define TIMESYNC_PERIOD_NS (5 * NS_PER_S)     /* OpenVMM's SAMPLE_PERIOD */
+#define SHUTDOWN_GRACE_NS (30 * NS_PER_S)     /* accepted but still running after this: an error */
+#define HEARTBEATS_BEFORE_STOP 3              /* heartbeat_stops */
+#define TIME_BACKWARDS_AT 3                   /* time_backwards: the third time message... */
+#define TIME_BACKWARDS_100NS (600 * 10000000ull) /* ...is 10 minutes early */
+#define UNKNOWN_MSGTYPE 42                    /* ic_unknown_type */
+#define SHORT_MESSAGE_LEN 16                  /* ic_short_message: the pipe header, half an IC header */
+#define TOO_LARGE_MSGSIZE 512                 /* ic_size_too_large: what the IC header claims */
+#define SHUTDOWN_REASON_PLANNED 0x80000000u   /* SHTDN_REASON_FLAG_PLANNED, as OpenVMM sends */
+/* parent_time at boot: 2026-01-01T00:00:00Z in 100 ns since 1601 */
+#define EPOCH_2026 (IC_EPOCH_1601_TO_1970 + 17672256000000000ull)
+#define TIMESYNC_V1_LEN 28                    /* 3 times, flags, 3 reserved */
+#define TIMESYNC_V4_LEN 24                    /* 2 times, flags, leap, stratum, 5 reserved */
+#define MAX_TXN 8
+#define MSG_MAX (IC_HEADERS + SIM_IC_DATA_MAX)
+#define NEGOTIATE_MAX (sizeof(struct ic_negotiate) + 2 * SIM_IC_MAX_VERSIONS * sizeof(struct ic_version))
+
+struct sim_ic_config sim_ic_cfg = {
+	.framework = { 2, { { 1, 0 }, { 3, 0 } } },
+	.heartbeat = { 2, { { 1, 0 }, { 3, 0 } } },
+	.shutdown = { 4, { { 1, 0 }, { 3, 0 }, { 3, 1 }, { 3, 2 } } },
+	.timesync = { 3, { { 1, 0 }, { 3, 0 }, { 4, 0 } } },
+	.shutdown_flags = IC_SHUTDOWN_FORCE,
+	.shutdown_reason = SHUTDOWN_REASON_PLANNED,
+};
+
+/* One message the host sent and may still hear about. */
+struct txn {
+	bool used;
+	bool request;              /* a well-formed request: the guest owes an answer */
+	uint64_t id;               /* VMBus transaction id */
+	uint16_t msgtype;
+	uint64_t value;            /* heartbeat: the sequence sent; timesync, shutdown: the flags */
+};
+
+enum ic_state { IC_NEGOTIATING, IC_READY, IC_FAILED, IC_CLOSED };
+
+/* The host's side of one open IC channel. */
+struct ic_host {
+	const struct sim_ic_service *svc;
+	struct sim_channel *ch;
+	enum ic_state state;
+	uint64_t generation;       /* timers armed for an older open are ignored */
+	uint64_t next_id;
+	struct txn txn[MAX_TXN];
+	const struct sim_ic_versions *offered_fw, *offered_sv;
+	struct ic_version framework, version; /* in the header: negotiated (before: the oldest offered) */
+	bool negotiated;
+	char failure[160];         /* why negotiation failed */
+	/* statistics */
+	uint64_t sent, requests, answers, errors, late, unanswered_at_close;
+	/* heartbeat */
+	unsigned hb_extra;         /* the misbehaviours' one-off messages sent so far */
+	bool hb_due, hb_doubled;
+	uint64_t hb_seq, beats, beats_ok;
+	/* time sync */
+	bool ts_due;
+	uint64_t ts_sent, ts_syncs, ts_samples, ts_ok;
+	/* shutdown */
+	bool sd_due, sd_sent, sd_answered;
+	uint32_t sd_status;
+	uint64_t sd_sent_ns, sd_answer_ns;
+	/* ic_unknown_type */
+	bool unknown_answered;
+	uint32_t unknown_status;
+};
+
+static struct ic_host hosts[SIM_VMBUS_MAX_CHANNELS];
+static uint64_t generations;
+static bool shutdown_done;    /* one shutdown request per run */
+
+/* ---- helpers ---- */
+
+/* "3.0" */
+static const char *vstr(struct ic_version v, char buf[16])
+{
+	snprintf(buf, 16, "%u.%u", v.major, v.minor);
+	return buf;
+}
+
+/* A version list as "1.0 3.0". */
+static const char *vlist(const struct sim_ic_versions *l, char *buf, size_t n)
+{
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < l->n && pos < n; i++)
+		pos += (size_t)snprintf(buf + pos, n - pos, "%s%u.%u", i ? " " : "", l->v[i].major,
+					l->v[i].minor);
+	return buf;
+}
+
+/* Virtual time @ns as "12.345". */
+static const char *secs(uint64_t ns, char buf[32])
+{
+	snprintf(buf, 32, "%llu.%03llu", (unsigned long long)(ns / NS_PER_S),
+		 (unsigned long long)(ns / 1000000 % 1000));
+	return buf;
+}
+
+/* The name of an HRESULT the ICs use. */
+static const char *status_name(uint32_t s)
+{
+	switch (s) {
+	case IC_S_OK:
+		return "S_OK";
+	case IC_E_FAIL:
+		return "E_FAIL";
+	case IC_E_NOT_SUPPORTED:
+		return "not supported";
+	case IC_E_INVALIDARG:
+		return "E_INVALIDARG";
+	default:
+		return s & 0x80000000u ? "a failure" : "a success code";
+	}
+}
+
+/* Is @v in @l? */
+static bool offered(const struct sim_ic_versions *l, struct ic_version v)
+{
+	for (unsigned i = 0; i < l->n; i++)
+		if (l->v[i].major == v.major && l->v[i].minor == v.minor)
+			return true;
+	return false;
+}
+
+/* A guest protocol error on @h's channel: stderr, the bus's count and ours. */
+static void __attribute__((format(printf, 2, 3))) guest_error(struct ic_host *h, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	h->errors++;
+	sim_vmbus_guest_error("%s IC (relid %u): %s", h->svc->name, h->ch->relid, buf);
+}
+
+/* A misbehaviour happening now, named on stderr. */
+static void misbehaving(const struct ic_host *h, enum sim_misbehaviour mb, const char *what)
+{
+	fprintf(stderr, "hvsim: ic: %s: misbehaving (%s): %s\n", h->svc->name,
+		sim_misbehaviour_names[mb], what);
+}
+
+/* ---- timers: armed per open, identified by generation and channel ---- */
+
+/* A timer's argument for @h: its generation and channel. */
+static uint64_t timer_arg(const struct ic_host *h)
+{
+	return h->generation << 8 | h->ch->index;
+}
+
+/* The host a timer belongs to, or NULL when its channel closed since. */
+static struct ic_host *timer_host(uint64_t arg)
+{
+	struct ic_host *h = &hosts[(arg & 0xff) % SIM_VMBUS_MAX_CHANNELS];
+
+	return h->ch && h->generation == arg >> 8 && h->state != IC_CLOSED ? h : NULL;
+}
+
+/* ---- transactions and sending ---- */
+
+/* A request is outstanding: nothing more may be sent (one transaction per IC). */
+static bool busy(const struct ic_host *h)
+{
+	for (unsigned i = 0; i < MAX_TXN; i++)
+		if (h->txn[i].used && h->txn[i].request)
+			return true;
+	return false;
+}
+
+/* A free slot; else the oldest one that expects no answer; else NULL. */
+static struct txn *txn_new(struct ic_host *h)
+{
+	struct txn *old = NULL;
+
+	for (unsigned i = 0; i < MAX_TXN; i++) {
+		if (!h->txn[i].used)
+			return &h->txn[i];
+		if (!h->txn[i].request && (!old || h->txn[i].id < old->id))
+			old = &h->txn[i];
+	}
+	return old;
+}
+
+/* The message sent with VMBus transaction id @id, or NULL. */
+static struct txn *txn_find(struct ic_host *h, uint64_t id)
+{
+	for (unsigned i = 0; i < MAX_TXN; i++)
+		if (h->txn[i].used && h->txn[i].id == id)
+			return &h->txn[i];
+	return NULL;
+}
+
+/* Send @len raw bytes as one DATA_INBAND packet and remember it. */
+static bool send_raw(struct ic_host *h, const void *buf, uint32_t len, uint16_t msgtype,
+		     uint64_t value, bool request)
+{
+	struct txn *t = txn_new(h);
+
+	if (!t) {
+		fprintf(stderr, "hvsim: ic: %s: %u transactions outstanding: message type %u not sent\n",
+			h->svc->name, MAX_TXN, msgtype);
+		return false;
+	}
+	*t = (struct txn){ true, request, ++h->next_id, msgtype, value };
+	if (sim_channel_send(h->ch, VMBUS_PKT_DATA_INBAND, t->id, buf, len) < 0) {
+		fprintf(stderr, "hvsim: ic: %s: message type %u not sent (channel %u closed or its ring broken)\n",
+			h->svc->name, msgtype, h->ch->relid);
+		t->used = false;
+		return false;
+	}
+	h->sent++;
+	h->requests += request;
+	sim_vmbus_trace("ic %s -> guest: message type %u, %u bytes, transaction %llu%s", h->svc->name,
+			msgtype, len, (unsigned long long)t->id, request ? "" : " (no answer expected)");
+	return true;
+}
+
+/* Build one IC message (pipe header, IC header with our versions, @data) into @buf. */
+static uint32_t build(const struct ic_host *h, uint8_t *buf, uint16_t msgtype, uint8_t flags,
+		      const void *data, uint16_t len)
+{
+	struct ic_pipe_header pipe = { IC_PIPE_DATA, (uint32_t)(sizeof(struct ic_msg_header) + len) };
+	struct ic_msg_header m = { h->framework, msgtype, h->version, len, IC_S_OK, 0, flags, { 0, 0 } };
+
+	memcpy(buf, &pipe, sizeof(pipe));
+	memcpy(buf + sizeof(pipe), &m, sizeof(m));
+	memcpy(buf + IC_HEADERS, data, len);
+	return (uint32_t)IC_HEADERS + len;
+}
+
+/* Send one request of @msgtype carrying @data (TRANSACTION|REQUEST). */
+static bool send_request(struct ic_host *h, uint16_t msgtype, const void *data, uint16_t len,
+			 uint64_t value)
+{
+	uint8_t buf[MSG_MAX];
+
+	return send_raw(h, buf, build(h, buf, msgtype, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, data, len),
+			msgtype, value, true);
+}
+
+/* NEGOTIATE (§5.3): counts, framework versions, then service versions. */
+static void send_negotiate(struct ic_host *h)
+{
+	static const struct sim_ic_versions unknown = { 1, { { 9, 0 } } };
+	uint8_t data[NEGOTIATE_MAX];
+	struct ic_negotiate n = { 0 };
+	size_t fw_len, sv_len;
+
+	h->offered_fw = &sim_ic_cfg.framework;
+	h->offered_sv = h->svc->offered;
+	if (sim_mb[MB_IC_NO_COMMON_VERSION] && h->svc == &sim_ic_heartbeat) {
+		h->offered_fw = h->offered_sv = &unknown;
+		misbehaving(h, MB_IC_NO_COMMON_VERSION, "NEGOTIATE offers framework 9.0, heartbeat 9.0 only");
+	}
+	n.framework_count = (uint16_t)h->offered_fw->n;
+	n.service_count = (uint16_t)h->offered_sv->n;
+	fw_len = h->offered_fw->n * sizeof(struct ic_version);
+	sv_len = h->offered_sv->n * sizeof(struct ic_version);
+	memcpy(data, &n, sizeof(n));
+	memcpy(data + sizeof(n), h->offered_fw->v, fw_len);
+	memcpy(data + sizeof(n) + fw_len, h->offered_sv->v, sv_len);
+	/* until negotiated, the header carries the oldest versions: every guest reads those */
+	h->framework = h->offered_fw->v[0];
+	h->version = h->offered_sv->v[0];
+	send_request(h, IC_MSG_NEGOTIATE, data, (uint16_t)(sizeof(n) + fw_len + sv_len), 0);
+}
+
+/* The guest's answer to NEGOTIATE: one framework and one service version we offered. */
+static void negotiate_answer(struct ic_host *h, const struct ic_msg_header *m, const uint8_t *data,
+			     uint32_t len)
+{
+	struct ic_negotiate n;
+	struct ic_version v[2];
+	char a[16], b[16];
+
+	h->state = IC_FAILED;
+	if (len < sizeof(n)) {
+		guest_error(h, "NEGOTIATE answered with %u bytes of data (the counts alone are 8)", len);
+		snprintf(h->failure, sizeof(h->failure), "a %u-byte NEGOTIATE answer", len);
+	} else if (memcpy(&n, data, sizeof(n)), !n.framework_count && !n.service_count) {
+		/* the guest's way to say "no common version" (Linux): not an error */
+		snprintf(h->failure, sizeof(h->failure), "the guest found no common version (zero counts)");
+	} else if (n.framework_count != 1 || n.service_count != 1 || len < sizeof(n) + sizeof(v)) {
+		guest_error(h, "NEGOTIATE answered with %u framework and %u %s versions in %u bytes (want 1 and 1)",
+			    n.framework_count, n.service_count, h->svc->name, len);
+		snprintf(h->failure, sizeof(h->failure), "counts %u/%u in the answer", n.framework_count,
+			 n.service_count);
+	} else if (memcpy(v, data + sizeof(n), sizeof(v)),
+		   !offered(h->offered_fw, v[0]) || !offered(h->offered_sv, v[1])) {
+		guest_error(h, "NEGOTIATE answer chose framework %s, %s %s: not among those offered",
+			    vstr(v[0], a), h->svc->name, vstr(v[1], b));
+		snprintf(h->failure, sizeof(h->failure), "the guest chose versions never offered");
+	} else {
+		if (m->status != IC_S_OK)
+			guest_error(h, "NEGOTIATE answered with status 0x%08x", m->status);
+		h->state = IC_READY;
+		h->negotiated = true;
+		h->framework = v[0];
+		h->version = v[1];
+		sim_vmbus_trace("ic %s: negotiated framework %s, %s %s", h->svc->name, vstr(v[0], a),
+				h->svc->name, vstr(v[1], b));
+		h->svc->start(h);
+		return;
+	}
+	fprintf(stderr, "hvsim: ic: %s: negotiation failed: %s; the IC is unusable\n", h->svc->name,
+		h->failure);
+}
+
+/* ---- heartbeat (§5.4) ---- */
+
+/* ic_short_message, ic_size_too_large, ic_unknown_type: each once, before the first beat. */
+static bool hb_send_extra(struct ic_host *h)
+{
+	uint8_t buf[MSG_MAX];
+	struct ic_heartbeat hb = { 0 };
+	uint32_t len;
+
+	switch (h->hb_extra++) {
+	case 0:
+		if (!sim_mb[MB_IC_SHORT_MESSAGE])
+			return false;
+		misbehaving(h, MB_IC_SHORT_MESSAGE, "a 16-byte message (the pipe and IC headers are 28)");
+		/* a heartbeat request cut off inside the IC header, its pipe header agreeing */
+		build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb, 0);
+		((struct ic_pipe_header *)buf)->msgsize = SHORT_MESSAGE_LEN - sizeof(struct ic_pipe_header);
+		send_raw(h, buf, SHORT_MESSAGE_LEN, IC_MSG_HEARTBEAT, 0, false);
+		return false;
+	case 1:
+		if (!sim_mb[MB_IC_SIZE_TOO_LARGE])
+			return false;
+		misbehaving(h, MB_IC_SIZE_TOO_LARGE, "a heartbeat whose IC header claims 512 data bytes, 40 sent");
+		len = build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb, sizeof(hb));
+		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = TOO_LARGE_MSGSIZE;
+		send_raw(h, buf, len, IC_MSG_HEARTBEAT, 0, false);
+		return false;
+	case 2:
+		if (!sim_mb[MB_IC_UNKNOWN_TYPE])
+			return false;
+		misbehaving(h, MB_IC_UNKNOWN_TYPE, "a request with icmsgtype 42 on the heartbeat channel");
+		return send_request(h, UNKNOWN_MSGTYPE, &hb, sizeof(hb), 0);
+	default:
+		return false;
+	}
+}
+
+/* One beat: sequence n, as a request (or, misbehaving, flagged as a response). */
+static void hb_send_beat(struct ic_host *h)
+{
+	struct ic_heartbeat hb = { h->hb_seq, { 0 } };
+	uint8_t buf[MSG_MAX];
+
+	h->beats++;
+	if (sim_mb[MB_IC_RESPONSE_NOT_REQUEST]) {
+		if (h->beats == 1)
+			misbehaving(h, MB_IC_RESPONSE_NOT_REQUEST,
+				    "heartbeats flagged TRANSACTION|RESPONSE instead of REQUEST");
+		send_raw(h, buf, build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE, &hb,
+				       sizeof(hb)), IC_MSG_HEARTBEAT, h->hb_seq, false);
+	} else {
+		send_request(h, IC_MSG_HEARTBEAT, &hb, sizeof(hb), h->hb_seq);
+	}
+	h->hb_seq++;
+}
+
+/* heartbeat_stops: the third beat was the last. */
+static bool hb_stopped(const struct ic_host *h)
+{
+	return sim_mb[MB_HEARTBEAT_STOPS] && h->beats >= HEARTBEATS_BEFORE_STOP;
+}
+
+/* The one-off misbehaviour messages first, then a beat when one is due. */
+static void hb_pump(struct ic_host *h)
+{
+	while (h->hb_extra < 3)
+		if (hb_send_extra(h))
+			return; /* a request: the beats wait for its answer */
+	if (busy(h) || !h->hb_due || hb_stopped(h))
+		return;
+	h->hb_due = false;
+	hb_send_beat(h);
+	if (sim_mb[MB_IC_TWO_TRANSACTIONS] && !h->hb_doubled) {
+		h->hb_doubled = true;
+		misbehaving(h, MB_IC_TWO_TRANSACTIONS,
+			    "a second heartbeat sent before the first one's answer was read");
+		hb_send_beat(h);
+	}
+	if (hb_stopped(h))
+		misbehaving(h, MB_HEARTBEAT_STOPS, "no heartbeats after the third");
+}
+
+/* Every 2 s: a beat is due (the last one should have been answered by now). */
+static void hb_tick(uint64_t arg)
+{
+	struct ic_host *h = timer_host(arg);
+
+	if (!h || hb_stopped(h))
+		return;
+	if (busy(h) && !h->late++)
+		guest_error(h, "a request is still unanswered after 2 s: this beat waits");
+	h->hb_due = true;
+	hb_pump(h);
+	sim_at(sim.now_ns + HEARTBEAT_PERIOD_NS, hb_tick, arg);
+}
+
+/* Negotiated: the first beat now, then one every 2 s. */
+static void hb_start(struct ic_host *h)
+{
+	h->hb_due = true;
+	hb_pump(h);
+	sim_at(sim.now_ns + HEARTBEAT_PERIOD_NS, hb_tick, timer_arg(h));
+}
+
+/* The answer to a beat: S_OK and sequence + 1. */
+static void hb_answer(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
+		      const uint8_t *data, uint32_t len)
+{
+	uint64_t seq;
+
+	if (m->status != IC_S_OK)
+		guest_error(h, "heartbeat %llu answered with status 0x%08x", (unsigned long long)t->value,
+			    m->status);
+	if (len < sizeof(seq)) {
+		guest_error(h, "heartbeat %llu answered with %u data bytes (no sequence)",
+			    (unsigned long long)t->value, len);
+		return;
+	}
+	memcpy(&seq, data, sizeof(seq));
+	if (seq != t->value + 1)
+		guest_error(h, "heartbeat %llu answered with sequence %llu (want %llu)",
+			    (unsigned long long)t->value, (unsigned long long)seq,
+			    (unsigned long long)t->value + 1);
+	else
+		h->beats_ok++;
+}
+
+/* The heartbeat line at power off. */
+static void hb_report(const struct ic_host *h)
+{
+	fprintf(stderr, "hvsim: ic:   heartbeat: %llu beats sent (every 2 s), %llu answered with sequence + 1%s\n",
+		(unsigned long long)h->beats, (unsigned long long)h->beats_ok,
+		hb_stopped(h) ? "; stopped after 3 (heartbeat_stops)" : "");
+	if (sim_mb[MB_IC_UNKNOWN_TYPE] && h->hb_extra > 2)
+		fprintf(stderr, "hvsim: ic:   heartbeat: icmsgtype 42 %s%s%s\n",
+			h->unknown_answered ? "answered with " : "never answered",
+			h->unknown_answered ? status_name(h->unknown_status) : "",
+			h->unknown_answered && h->unknown_status ? " (refused, as it should be)" : "");
+}
+
+/* ---- time sync (§5.6) ---- */
+
+/* One time message: SYNC first, then SAMPLEs; parent_time from virtual time. */
+static void ts_send(struct ic_host *h)
+{
+	uint8_t data[TIMESYNC_V1_LEN] = { 0 };
+	uint64_t parent = EPOCH_2026 + sim.now_ns / 100;
+	uint8_t flags = h->ts_sent || sim_mb[MB_NO_TIMESYNC_SYNC] ? IC_TIMESYNC_SAMPLE : IC_TIMESYNC_SYNC;
+	uint16_t len;
+
+	if (!h->ts_sent && sim_mb[MB_NO_TIMESYNC_SYNC])
+		misbehaving(h, MB_NO_TIMESYNC_SYNC, "the first time message is a SAMPLE; no SYNC ever");
+	if (h->ts_sent + 1 == TIME_BACKWARDS_AT && sim_mb[MB_TIME_BACKWARDS]) {
+		parent -= TIME_BACKWARDS_100NS;
+		misbehaving(h, MB_TIME_BACKWARDS, "the third time message is 10 minutes early");
+	}
+	if (h->version.major >= 4) {
+		struct ic_timesync_v4 m = { parent, sim.now_ns / 100, flags, 0, 0 };
+
+		memcpy(data, &m, sizeof(m));
+		len = TIMESYNC_V4_LEN;
+	} else {
+		struct ic_timesync_v1 m = { parent, 0, 0, flags };
+
+		memcpy(data, &m, sizeof(m));
+		len = TIMESYNC_V1_LEN;
+	}
+	if (send_request(h, IC_MSG_TIMESYNC, data, len, flags)) {
+		h->ts_sent++;
+		h->ts_syncs += flags == IC_TIMESYNC_SYNC;
+		h->ts_samples += flags == IC_TIMESYNC_SAMPLE;
+	}
+}
+
+/* A time message when one is due and nothing is outstanding. */
+static void ts_pump(struct ic_host *h)
+{
+	if (busy(h) || !h->ts_due)
+		return;
+	h->ts_due = false;
+	ts_send(h);
+}
+
+/* Every 5 s: a SAMPLE is due. */
+static void ts_tick(uint64_t arg)
+{
+	struct ic_host *h = timer_host(arg);
+
+	if (!h)
+		return;
+	if (busy(h) && !h->late++)
+		guest_error(h, "a time message is still unanswered after 5 s: this sample waits");
+	h->ts_due = true;
+	ts_pump(h);
+	sim_at(sim.now_ns + TIMESYNC_PERIOD_NS, ts_tick, arg);
+}
+
+/* Negotiated: the SYNC now, then a SAMPLE every 5 s. */
+static void ts_start(struct ic_host *h)
+{
+	h->ts_due = true;
+	ts_pump(h);
+	sim_at(sim.now_ns + TIMESYNC_PERIOD_NS, ts_tick, timer_arg(h));
+}
+
+/* The answer to a time message: S_OK (the data is echoed, unchecked). */
+static void ts_answer(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
+		      const uint8_t *data, uint32_t len)
+{
+	if (m->status != IC_S_OK)
+		guest_error(h, "time message %s answered with status 0x%08x",
+			    t->value == IC_TIMESYNC_SYNC ? "SYNC" : "SAMPLE", m->status);
+	else
+		h->ts_ok++;
+}
+
+/* The time sync line at power off. */
+static void ts_report(const struct ic_host *h)
+{
+	fprintf(stderr, "hvsim: ic:   timesync: %llu time messages (%llu SYNC, %llu SAMPLE) in the %s layout, %llu answered S_OK%s%s\n",
+		(unsigned long long)h->ts_sent, (unsigned long long)h->ts_syncs,
+		(unsigned long long)h->ts_samples, h->version.major >= 4 ? "4.0" : "1.0/3.0",
+		(unsigned long long)h->ts_ok,
+		sim_mb[MB_TIME_BACKWARDS] && h->ts_sent >= TIME_BACKWARDS_AT ? "; the third was 10 minutes early (time_backwards)" : "",
+		sim_mb[MB_NO_TIMESYNC_SYNC] ? "; no SYNC (no_timesync_sync)" : "");
+}
+
+/* ---- shutdown (§5.5) ---- */
+
+/* Flags 0-3 (power off, reboot, forced or not) are accepted; hibernate and the rest refused. */
+static bool sd_acceptable(uint32_t flags)
+{
+	return flags <= (IC_SHUTDOWN_FORCE | IC_SHUTDOWN_RESTART);
+}
+
+/* What shutdown flags ask for, in words. */
+static const char *sd_action(uint32_t flags)
+{
+	if (flags & ~(IC_SHUTDOWN_FORCE | IC_SHUTDOWN_RESTART | IC_SHUTDOWN_HIBERNATE))
+		return "unknown flags";
+	if (flags & IC_SHUTDOWN_HIBERNATE)
+		return "hibernate";
+	return flags & IC_SHUTDOWN_RESTART ? "reboot" : "power off";
+}
+
+/* The scenario's shutdown request, once it is due and the channel idle. */
+static void sd_pump(struct ic_host *h)
+{
+	struct ic_shutdown s = { sim_ic_cfg.shutdown_reason, sim_ic_cfg.shutdown_timeout,
+				 sim_ic_cfg.shutdown_flags, { 0 } };
+	char t[32];
+
+	if (busy(h) || !h->sd_due)
+		return;
+	h->sd_due = false;
+	/* the display message is UTF-16LE text */
+	for (size_t i = 0; sim_ic_cfg.shutdown_message[i] && 2 * i + 1 < IC_SHUTDOWN_MESSAGE; i++)
+		s.display_message[2 * i] = (uint8_t)sim_ic_cfg.shutdown_message[i];
+	if (!send_request(h, IC_MSG_SHUTDOWN, &s, sizeof(s), s.flags))
+		return;
+	h->sd_sent = true;
+	h->sd_sent_ns = sim.now_ns;
+	fprintf(stderr, "hvsim: ic: shutdown: asked the guest to %s (flags 0x%x, reason 0x%08x, timeout %u s) at %s s\n",
+		sd_action(s.flags), s.flags, s.reason_code, s.timeout_seconds, secs(sim.now_ns, t));
+}
+
+/* The scenario's moment: ask as soon as the channel is negotiated and idle. */
+static void sd_due(uint64_t arg)
+{
+	struct ic_host *h = timer_host(arg);
+
+	if (!h || shutdown_done)
+		return;
+	shutdown_done = true;
+	if (h->state == IC_FAILED) {
+		fprintf(stderr, "hvsim: ic: shutdown: the request cannot be sent: negotiation failed (%s)\n",
+			h->failure);
+		return;
+	}
+	h->sd_due = true;
+	if (h->state == IC_READY)
+		sd_pump(h);
+}
+
+/* The guest accepted 30 s ago (even if it closed the channel since) and still runs. */
+static void sd_watchdog(uint64_t arg)
+{
+	struct ic_host *h = &hosts[arg % SIM_VMBUS_MAX_CHANNELS];
+	char t[32];
+
+	guest_error(h, "accepted the request to %s at %s s and is still running 30 s later",
+		    sd_action(sim_ic_cfg.shutdown_flags), secs(h->sd_answer_ns, t));
+}
+
+/* Negotiated: a request that fell due while negotiating goes now. */
+static void sd_start(struct ic_host *h)
+{
+	sd_pump(h);
+}
+
+/* The guest's status: S_OK for flags 0-3, a failure for the rest; then it should act. */
+static void sd_answer(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
+		      const uint8_t *data, uint32_t len)
+{
+	uint32_t flags = (uint32_t)t->value;
+	char ts[32];
+
+	h->sd_answered = true;
+	h->sd_status = m->status;
+	h->sd_answer_ns = sim.now_ns;
+	fprintf(stderr, "hvsim: ic: shutdown: the guest answered 0x%08x (%s) at %s s\n", m->status,
+		status_name(m->status), secs(sim.now_ns, ts));
+	if (sd_acceptable(flags) && m->status != IC_S_OK)
+		guest_error(h, "refused to %s (flags 0x%x) with 0x%08x (want S_OK)", sd_action(flags), flags,
+			    m->status);
+	else if (!sd_acceptable(flags) && m->status == IC_S_OK)
+		guest_error(h, "accepted %s (flags 0x%x) with S_OK (want E_FAIL: it cannot do that)",
+			    sd_action(flags), flags);
+	if (m->status == IC_S_OK)
+		sim_at(sim.now_ns + SHUTDOWN_GRACE_NS, sd_watchdog, h->ch->index);
+}
+
+/* The shutdown line at power off: asked, answered, acted. */
+static void sd_report(const struct ic_host *h)
+{
+	uint32_t flags = sim_ic_cfg.shutdown_flags;
+	char a[32], b[32];
+
+	if (!sim_ic_cfg.shutdown_set)
+		fprintf(stderr, "hvsim: ic:   shutdown: no request (the scenario asks for none)\n");
+	else if (!h->sd_sent)
+		fprintf(stderr, "hvsim: ic:   shutdown: the request due at %s s was never sent\n",
+			secs(sim_ic_cfg.shutdown_ns, a));
+	else if (!h->sd_answered)
+		fprintf(stderr, "hvsim: ic:   shutdown: asked to %s at %s s; never answered\n",
+			sd_action(flags), secs(h->sd_sent_ns, a));
+	else if (h->sd_status == IC_S_OK)
+		fprintf(stderr, "hvsim: ic:   shutdown: asked to %s at %s s; accepted (S_OK); the guest stopped %s s after its answer (%s expected)\n",
+			sd_action(flags), secs(h->sd_sent_ns, a), secs(sim.now_ns - h->sd_answer_ns, b),
+			sd_acceptable(flags) ? sd_action(flags) : "refusal");
+	else
+		fprintf(stderr, "hvsim: ic:   shutdown: asked to %s at %s s; refused with 0x%08x (%s)%s\n",
+			sd_action(flags), secs(h->sd_sent_ns, a), h->sd_status, status_name(h->sd_status),
+			sd_acceptable(flags) ? ", but it should have accepted" : ", as it should");
+}
+
+/* ---- the services ---- */
+
+const struct sim_ic_service sim_ic_heartbeat = {
+	"heartbeat", IC_MSG_HEARTBEAT, &sim_ic_cfg.heartbeat, hb_start, hb_pump, hb_answer, hb_report,
+};
+const struct sim_ic_service sim_ic_shutdown = {
+	"shutdown", IC_MSG_SHUTDOWN, &sim_ic_cfg.shutdown, sd_start, sd_pump, sd_answer, sd_report,
+};
+const struct sim_ic_service sim_ic_timesync = {
+	"timesync", IC_MSG_TIMESYNC, &sim_ic_cfg.timesync, ts_start, ts_pump, ts_answer, ts_report,
+};
+
+/* ---- the device hooks ---- */
+
+/* Channel open: the host speaks first with NEGOTIATE; arm the shutdown request. */
+void sim_ic_open(struct sim_channel *ch)
+{
+	struct ic_host *h = &hosts[ch->index];
+
+	memset(h, 0, sizeof(*h));
+	h->svc = ch->dev->data;
+	h->ch = ch;
+	h->generation = ++generations;
+	h->state = IC_NEGOTIATING;
+	ch->priv = h;
+	/* the host speaks first */
+	send_negotiate(h);
+	if (h->svc == &sim_ic_shutdown && sim_ic_cfg.shutdown_set && !shutdown_done)
+		sim_at(sim_ic_cfg.shutdown_ns > sim.now_ns ? sim_ic_cfg.shutdown_ns : sim.now_ns, sd_due,
+		       timer_arg(h));
+}
+
+/* Check the framing of one packet from the guest; false (logged) when it is broken. */
+static bool check_framing(struct ic_host *h, const struct vmbus_packet *pkt, const uint8_t *p,
+			  uint32_t len, struct ic_msg_header *out)
+{
+	struct ic_pipe_header pipe;
+	struct ic_msg_header m;
+
+	if (pkt->type != VMBUS_PKT_DATA_INBAND) {
+		guest_error(h, "packet type %u (ICs use %u, DATA_INBAND): ignored", pkt->type,
+			    VMBUS_PKT_DATA_INBAND);
+		return false;
+	}
+	if (len < IC_HEADERS) {
+		guest_error(h, "a %u-byte packet (the pipe and IC headers are 28): ignored", len);
+		return false;
+	}
+	memcpy(&pipe, p, sizeof(pipe));
+	memcpy(&m, p + sizeof(pipe), sizeof(m));
+	if (pipe.flags != IC_PIPE_DATA || pipe.msgsize < sizeof(m) || pipe.msgsize > len - sizeof(pipe)) {
+		guest_error(h, "pipe header type %u, msgsize %u in a %u-byte packet: ignored", pipe.flags,
+			    pipe.msgsize, len);
+		return false;
+	}
+	if (m.msgsize > pipe.msgsize - sizeof(m)) {
+		guest_error(h, "IC header claims %u data bytes, the pipe message holds %u: ignored",
+			    m.msgsize, (unsigned)(pipe.msgsize - sizeof(m)));
+		return false;
+	}
+	*out = m;
+	return true;
+}
+
+/* A packet from the guest: framing, then the transaction it answers, then the service. */
+void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const void *payload,
+		   uint32_t len)
+{
+	struct ic_host *h = ch->priv;
+	struct ic_msg_header hdr, *m = &hdr;
+	struct txn t, *slot;
+
+	if (!h || h->ch != ch || h->state == IC_CLOSED || !check_framing(h, pkt, payload, len, &hdr))
+		return;
+	slot = txn_find(h, pkt->transaction_id);
+	if (!slot) {
+		guest_error(h, "a message with transaction id %llu, which no request of ours has: ignored",
+			    (unsigned long long)pkt->transaction_id);
+		return;
+	}
+	t = *slot;
+	slot->used = false;
+	h->answers++;
+	if (!t.request) {
+		guest_error(h, "answered our message type %u (transaction %llu), which was no valid request",
+			    t.msgtype, (unsigned long long)t.id);
+		return;
+	}
+	if ((m->flags & (IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE)) != (IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE) ||
+	    m->transaction_id != 0 || m->msgtype != t.msgtype) {
+		/* OpenVMM: "invalid transaction response"; the answer is not used */
+		guest_error(h, "answer to message type %u has flags 0x%x, IC transaction id %u, message type %u (want 0x5, 0, %u)",
+			    t.msgtype, m->flags, m->transaction_id, m->msgtype, t.msgtype);
+	} else if (t.msgtype == IC_MSG_NEGOTIATE) {
+		negotiate_answer(h, m, (const uint8_t *)payload + IC_HEADERS, m->msgsize);
+	} else if (t.msgtype == h->svc->msgtype) {
+		h->svc->answer(h, &t, m, (const uint8_t *)payload + IC_HEADERS, m->msgsize);
+	} else {
+		/* ic_unknown_type: a guest must refuse what it does not know */
+		h->unknown_answered = true;
+		h->unknown_status = m->status;
+		if (m->status == IC_S_OK)
+			guest_error(h, "answered icmsgtype %u with S_OK (want a failure status)", t.msgtype);
+	}
+	if (h->state == IC_READY)
+		h->svc->pump(h);
+}
+
+/* Channel closed: outstanding requests are counted and dropped, timers disarmed. */
+void sim_ic_close(struct sim_channel *ch)
+{
+	struct ic_host *h = ch->priv;
+
+	if (!h || h->ch != ch)
+		return;
+	for (unsigned i = 0; i < MAX_TXN; i++) {
+		h->unanswered_at_close += h->txn[i].used && h->txn[i].request;
+		h->txn[i].used = false;
+	}
+	h->state = IC_CLOSED;
+	h->generation = ++generations; /* disarms its timers */
+}
+
+/* The channel's IC lines at power off: versions, counts, the service's own line. */
+void sim_ic_report(const struct sim_channel *ch)
+{
+	const struct ic_host *h = ch->priv;
+	char a[16], b[16], fw[64], sv[64];
+
+	if (!h || h->ch != ch)
+		return;
+	fprintf(stderr, "hvsim: ic: %s: offered framework %s, %s %s; ", h->svc->name,
+		vlist(h->offered_fw, fw, sizeof(fw)), h->svc->name, vlist(h->offered_sv, sv, sizeof(sv)));
+	if (h->failure[0])
+		fprintf(stderr, "negotiation failed (%s)", h->failure);
+	else if (h->negotiated)
+		fprintf(stderr, "negotiated framework %s, %s %s", vstr(h->framework, a), h->svc->name,
+			vstr(h->version, b));
+	else
+		fprintf(stderr, "NEGOTIATE never answered");
+	fprintf(stderr, "; %llu messages sent (%llu requests), %llu answers, %llu late, %llu unanswered at close, %llu guest errors\n",
+		(unsigned long long)h->sent, (unsigned long long)h->requests,
+		(unsigned long long)h->answers, (unsigned long long)h->late,
+		(unsigned long long)h->unanswered_at_close, (unsigned long long)h->errors);
+	if (!h->failure[0] && h->svc->report)
+		h->svc->report(h);
+}
+
+/* The counts, for the self-test. */
+bool sim_ic_stats(const struct sim_channel *ch, struct sim_ic_stats *s)
+{
+	const struct ic_host *h = ch->dev->on_open == sim_ic_open ? ch->priv : NULL;
+
+	if (!h || h->ch != ch)
+		return false;
+	*s = (struct sim_ic_stats){ h->negotiated, h->failure[0] != '\0', h->sent, h->answers, h->errors,
+				    h->late };
+	return true;
+}
+
+/* ---- configuration ---- */
+
+/* The configurable version lists, by name. */
+struct sim_ic_versions *sim_ic_versions_named(const char *name)
+{
+	static const struct {
+		const char *name;
+		struct sim_ic_versions *list;
+	} lists[] = {
+		{ "framework", &sim_ic_cfg.framework },
+		{ "heartbeat", &sim_ic_cfg.heartbeat },
+		{ "shutdown", &sim_ic_cfg.shutdown },
+		{ "timesync", &sim_ic_cfg.timesync },
+	};
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (!strcmp(lists[i].name, name))
+			return lists[i].list;
+	return NULL;
+}
+
+/* "M.m", each part 0..65535. */
+int sim_ic_version_parse(const char *s, struct ic_version *v)
+{
+	char *end;
+	unsigned long maj = strtoul(s, &end, 10), min;
+
+	if (end == s || *end != '.' || maj > 0xffff)
+		return -1;
+	s = end + 1;
+	min = strtoul(s, &end, 10);
+	if (end == s || *end || min > 0xffff)
+		return -1;
+	v->major = (uint16_t)maj;
+	v->minor = (uint16_t)min;
+	return 0;
+}
+
+/* ---- for the IC hosts in other files (ic_kvp.c, ic_vss.c, ic_fcopy.c): ic_host.h ---- */
+
+bool sim_ic_send(struct ic_host *h, uint16_t msgtype, const void *data, uint16_t len, uint64_t value)
+{
+	return len <= SIM_IC_DATA_MAX && send_request(h, msgtype, data, len, value);
+}
+
+bool sim_ic_busy(const struct ic_host *h)
+{
+	return busy(h);
+}
+
+uint64_t sim_ic_txn_value(const struct txn *t)
+{
+	return t->value;
+}
+
+struct ic_version sim_ic_version(const struct ic_host *h)
+{
+	return h->version;
+}
+
+void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...)
+{
+	char buf[200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	guest_error(h, "%s", buf);
+}
+
+void sim_ic_misbehaving(const struct ic_host *h, unsigned mb, const char *what)
+{
+	misbehaving(h, (enum sim_misbehaviour)mb, what);
+}
+
+uint64_t sim_ic_timer_arg(const struct ic_host *h)
+{
+	return timer_arg(h);
+}
+
+struct ic_host *sim_ic_timer_host(uint64_t arg)
+{
+	return timer_host(arg);
+}

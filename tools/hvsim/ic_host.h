@@ -1,0 +1,104 @@
+/*
+ * hvsim's integration-service hosts (HYPERV-PROTOCOL.md §5.2-§5.6, §7):
+ * the parent partition's side of heartbeat, shutdown and time sync.  Each
+ * is a device row (vmbus_dev.c) whose .data names its service; all share
+ * the hooks below.  The host speaks first (NEGOTIATE), keeps one
+ * transaction outstanding per channel and checks every answer.
+ *
+ * Scenario keys (main.c) fill sim_ic_cfg:
+ *   shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]
+ *   ic_versions = framework|heartbeat|shutdown|timesync M.m [M.m...]
+ */
+#ifndef HVSIM_IC_HOST_H
+#define HVSIM_IC_HOST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "drivers/ic/ic_regs.h"
+#include "tools/hvsim/vmbus.h"
+
+#define SIM_IC_MAX_VERSIONS 8
+#define SIM_IC_MESSAGE_MAX 128     /* shutdown display text, ASCII (sent as UTF-16) */
+
+/* A version list the host offers in NEGOTIATE, ascending as OpenVMM lists them. */
+struct sim_ic_versions {
+	unsigned n;
+	struct ic_version v[SIM_IC_MAX_VERSIONS];
+};
+
+struct sim_ic_config {
+	struct sim_ic_versions framework, heartbeat, shutdown, timesync;
+	/* "shutdown =": one shutdown request this long after boot (virtual time) */
+	bool shutdown_set;
+	uint64_t shutdown_ns;
+	uint32_t shutdown_flags, shutdown_reason, shutdown_timeout;
+	char shutdown_message[SIM_IC_MESSAGE_MAX];
+};
+
+extern struct sim_ic_config sim_ic_cfg;
+
+/* The offered list named @name ("framework", "heartbeat", ...), or NULL. */
+struct sim_ic_versions *sim_ic_versions_named(const char *name);
+/* "3.0" -> *v; 0 on success. */
+int sim_ic_version_parse(const char *s, struct ic_version *v);
+
+/* The services (a device row's .data). */
+struct sim_ic_service;
+extern const struct sim_ic_service sim_ic_heartbeat, sim_ic_shutdown, sim_ic_timesync;
+extern const struct sim_ic_service sim_ic_kvp, sim_ic_vss, sim_ic_fcopy;
+
+/* What one IC host saw (the self-test reads it). */
+struct sim_ic_stats {
+	bool negotiated, failed;
+	uint64_t sent, answers, errors, late;
+};
+/* @ch's IC host counts into @s; false when @ch has no IC host. */
+bool sim_ic_stats(const struct sim_channel *ch, struct sim_ic_stats *s);
+
+/* The device hooks every IC row uses. */
+void sim_ic_open(struct sim_channel *ch);
+void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const void *payload,
+		   uint32_t len);
+void sim_ic_close(struct sim_channel *ch);
+void sim_ic_report(const struct sim_channel *ch);
+
+/* ---- the service interface, for IC hosts in other files (ic_kvp.c, ic_vss.c, ic_fcopy.c) ---- */
+#define SIM_IC_DATA_MAX 8192       /* the largest service data a host sends (KVP IP info: 7428) */
+
+struct ic_host;                    /* one open IC channel, the host's side (ic_host.c) */
+struct txn;                        /* one message the host sent (ic_host.c) */
+
+/* A service: its message type, what it offers, and its steps (ic_host.c calls them). */
+struct sim_ic_service {
+	const char *name;
+	uint16_t msgtype;
+	struct sim_ic_versions *offered;
+	/* negotiated: arm the service's timers */
+	void (*start)(struct ic_host *h);
+	/* send whatever is due, if no transaction is outstanding */
+	void (*pump)(struct ic_host *h);
+	/* the answer to one of its requests (@data: @len bytes after the IC header) */
+	void (*answer)(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
+		       const uint8_t *data, uint32_t len);
+	/* more lines at power off */
+	void (*report)(const struct ic_host *h);
+};
+
+/* Send one request (TRANSACTION|REQUEST) of @msgtype with @len bytes of @data; @value comes back with its answer. */
+bool sim_ic_send(struct ic_host *h, uint16_t msgtype, const void *data, uint16_t len, uint64_t value);
+/* A request is outstanding: nothing more may be sent (one transaction per IC). */
+bool sim_ic_busy(const struct ic_host *h);
+/* The value a request was sent with. */
+uint64_t sim_ic_txn_value(const struct txn *t);
+/* The negotiated service version. */
+struct ic_version sim_ic_version(const struct ic_host *h);
+/* A guest protocol error on @h's channel: stderr, the bus's count and the channel's. */
+void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Misbehaviour @mb (enum sim_misbehaviour) happening now, named on stderr. */
+void sim_ic_misbehaving(const struct ic_host *h, unsigned mb, const char *what);
+/* Timers: sim_at(when, fn, sim_ic_timer_arg(h)); fn's sim_ic_timer_host(arg) is NULL once the channel closed. */
+uint64_t sim_ic_timer_arg(const struct ic_host *h);
+struct ic_host *sim_ic_timer_host(uint64_t arg);
+
+#endif
