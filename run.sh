@@ -8,16 +8,32 @@ usage() {
 usage: ./run.sh [options]
 
 Boots the hvprobe ISO as a guest, streams its serial console to the
-terminal and to a log (firmware escape codes removed), and exits with the
-guest's verdict.
+terminal and to a log (firmware escape codes removed), writes
+results.json, junit.xml and report.html next to the log, prints a summary
+table, and exits with the guest's verdict.
 
-  --host HOST         tcg: QEMU + OVMF, software CPU, no Hyper-V interface (default)
+  --host HOST         kvm: QEMU -accel kvm with the Hyper-V enlightenments and VMBus
+                           (+ hv-balloon): a real Hyper-V interface; needs a KVM with
+                           Hyper-V support
+                      nested: the same on machines without one: host QEMU (TCG) → L1
+                           Linux with KVM → L2 QEMU with Hyper-V; builds its L1 image
+                           from Debian packages on first use (root, ~1.5 min), then
+                           ~1 min a run (tools/nested/README.md)
+                      default: kvm where this machine's KVM offers Hyper-V, else nested
+                      tcg: QEMU + OVMF, software CPU, no Hyper-V interface
                       sim: hvsim, the simulated Hyper-V host (a Windows Server 2019
                            host unless --scenario says otherwise)
                       (launchers in tools/host/, contract in tools/host/README.md)
   --config FILE       use FILE as hvprobe.cfg (default: tools/default.cfg)
   --set KEY=VALUE     add a line to hvprobe.cfg (repeatable; wins over --config)
   --scenario FILE     with --host sim: a scenario (tests/sim/*.scn) for the host
+  --expect PROFILE    hyperv, qemu, none (tools/profiles/*.cfg) or a file of your
+                      own: what the host must provide (written into hvprobe.cfg)
+  --iso-only          only build OUT/hvprobe.iso with this hvprobe.cfg, for use
+                      elsewhere (e.g. tools/hyperv/Run-HvProbe.ps1)
+  --l2-qemu VERSION   with --host nested: L2's QEMU, 10 (Debian 13, default) or 7.2
+                      (Debian 12: VMBus with no device)
+  --smp N             with --host kvm or nested: the guest's vCPUs, 1 (default) or 2
   --timeout SECONDS   give up on the guest after this long (default 120)
   --out DIR           where the log, ISO and firmware variables go (default build/run)
   --quiet             do not stream the console, only print the verdict
@@ -32,14 +48,18 @@ timeout, QEMU crash), 3 NO-HYPERV (the host has no Hyper-V interface).
 USAGE
 }
 
-host=tcg config=tools/default.cfg timeout=120 out=build/run quiet=0
+host='' config=tools/default.cfg timeout=120 out=build/run quiet=0 expect='' iso_only=0
 sets=()
 while (($#)); do
 	case "$1" in
 	--host) host=${2:?}; shift ;;
 	--config) config=${2:?}; shift ;;
 	--set) sets+=("${2:?}"); shift ;;
+	--expect) expect=${2:?}; shift ;;
+	--iso-only) iso_only=1 ;;
 	--scenario) HVPROBE_SCENARIO=$(realpath "${2:?}") || exit 2; export HVPROBE_SCENARIO; shift ;;
+	--l2-qemu) HVPROBE_L2_QEMU=${2:?}; export HVPROBE_L2_QEMU; shift ;;
+	--smp) HVPROBE_SMP=${2:?}; export HVPROBE_SMP; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--quiet) quiet=1 ;;
@@ -51,18 +71,46 @@ done
 
 infra() { echo "run.sh: infrastructure failure: $*" >&2; exit 2; }
 
+# No --host: a real Hyper-V interface, directly where this machine's KVM has one.
+((iso_only)) && host=${host:-tcg} # no host is booted: skip choosing one
+if [[ -z $host ]]; then
+	if why=$(tools/host/kvm --check 2>&1); then
+		host=kvm
+	else
+		host=nested
+		echo "run.sh: using --host nested (${why#kvm: }); --host tcg for QEMU without Hyper-V" >&2
+	fi
+fi
+[[ ${HVPROBE_L2_QEMU:-10} =~ ^(10|7\.2)$ ]] || infra "--l2-qemu takes 10 or 7.2"
+[[ ${HVPROBE_SMP:-1} =~ ^[12]$ ]] || infra "--smp takes 1 or 2"
+
 [[ -x tools/host/$host ]] || infra "unknown host '$host' (one of: $(ls tools/host | grep -v '\.' | tr '\n' ' '))"
 [[ -r $config ]] || infra "cannot read config '$config'"
 [[ $timeout =~ ^[0-9]+$ ]] || infra "--timeout takes whole seconds"
 
 tools/deps.sh run || exit 2
-make -s all >&2 || infra "build failed"
+make -s all hvreport >&2 || infra "build failed"
 
 mkdir -p "$out" || infra "cannot create '$out'"
 cfg="$out/hvprobe.cfg" iso="$out/hvprobe.iso" log="$out/serial.log"
-{ cat "$config"; printf '%s\n' "${sets[@]+"${sets[@]}"}"; } >"$cfg"
+# an expectation profile: a built-in name (tools/profiles/NAME.cfg) or a file
+profile=''
+if [[ -n $expect ]]; then
+	if [[ -r tools/profiles/$expect.cfg && $expect != */* ]]; then
+		profile=tools/profiles/$expect.cfg
+	elif [[ -r $expect ]]; then
+		profile=$expect
+	else
+		infra "--expect: '$expect' is neither hyperv, qemu, none nor a readable file"
+	fi
+fi
+{ cat "$config"; [[ -z $profile ]] || cat "$profile"; printf '%s\n' "${sets[@]+"${sets[@]}"}"; } >"$cfg"
 SOURCE_DATE_EPOCH=1767225600 tools/mkiso.sh build/hvprobe.efi "$cfg" "$iso" 2>/dev/null ||
 	infra "ISO build failed"
+if ((iso_only)); then
+	echo "run.sh: $iso (with $cfg): boot it on any host" >&2
+	exit 0
+fi
 
 # Firmware writes terminal escape sequences on the serial line: strip them.
 strip() { sed -u -e 's/\x1b\[[0-9;?=]*[A-Za-z]//g' -e 's/\x1b[()][A-Z0-9]//g' -e 's/\r//g'; }
@@ -85,6 +133,9 @@ if ((qemu_status >= 200 && qemu_status < 210)); then
 	((qemu_status >= 200 && qemu_status < 210)) &&
 		infra "$host: $(tail -n 1 "$out/host.stderr") (status $qemu_status, twice)"
 fi
+
+# results.json, junit.xml and report.html next to the log, and the summary table
+build/hvreport "$log" "$out" >&2 || true
 
 verdict=$(sed -n 's/^hvprobe: verdict \([A-Z-]*\).*/\1/p' "$log" | tail -n 1)
 # isa-debug-exit: the guest's status v becomes (v << 1) | 1

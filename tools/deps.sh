@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs="gcc make binutils nasm gnu-efi xorriso mtools"
-run_pkgs="$build_pkgs qemu-system-x86 ovmf"
+run_pkgs="$build_pkgs qemu-system-x86 ovmf debootstrap cpio lz4"
 test_pkgs="$run_pkgs clang libclang-rt-14-dev python3 python3-lxml chromium"
 
 case "${1:-}" in
