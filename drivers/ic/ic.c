@@ -126,16 +126,20 @@ static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_
 	return IC_S_OK;
 }
 
+static struct ic_channel *ic_of(struct vmbus_channel *ch);
+
 /* One inbound packet on an IC channel. */
 static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		      const uint8_t *payload, uint32_t len)
 {
-	struct ic_channel *ic = ch->priv;
+	struct ic_channel *ic = ic_of(ch);
 	struct ic_pipe_header *pipe = (void *)reply;
 	struct ic_msg_header *h = (void *)(reply + sizeof(*pipe));
 	uint8_t *data = reply + IC_HEADERS;
 	uint32_t status;
 
+	if (!ic)
+		return; /* more IC channels than IC_MAX_CHANNELS */
 	if (pkt->type != VMBUS_PKT_DATA_INBAND) {
 		ic_finding(ic, "packet", "packet type %u on an IC channel (want %u, DATA_INBAND)",
 			   pkt->type, VMBUS_PKT_DATA_INBAND);
@@ -188,24 +192,6 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		ic->svc->responded(ic);
 }
 
-static void ic_opened(struct vmbus_channel *ch)
-{
-	(void)ch; /* the host speaks first: NEGOTIATE */
-}
-
-static void ic_report(struct vmbus_channel *ch)
-{
-	struct ic_channel *ic = ch->priv;
-	char id[64];
-
-	fmt_snprintf(id, sizeof(id), "ic.%s.negotiate", ic->svc->name);
-	if (!ic->negotiated && !ic->requests)
-		check(id, CHECK_FAIL, "the host never sent NEGOTIATE on the open %s channel",
-		      ic->svc->name);
-	if (ic->negotiated && ic->svc->report)
-		ic->svc->report(ic);
-}
-
 /* Attach the IC state when the channel opens (the device row names the service). */
 static void ic_attach(struct vmbus_channel *ch)
 {
@@ -221,31 +207,38 @@ static void ic_attach(struct vmbus_channel *ch)
 	ch->priv = ic;
 }
 
-static void ic_packet_attached(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
-			       const uint8_t *payload, uint32_t len)
+/* The channel's IC state, attached on first use (the drain at open may come first). */
+static struct ic_channel *ic_of(struct vmbus_channel *ch)
 {
 	if (!ch->priv)
 		ic_attach(ch);
-	if (ch->priv)
-		ic_packet(ch, pkt, payload, len);
+	return ch->priv;
 }
 
-static void ic_opened_attached(struct vmbus_channel *ch)
+/* Attach at open, so a host that never speaks is still reported; it speaks first (NEGOTIATE). */
+static void ic_opened(struct vmbus_channel *ch)
 {
-	if (!ch->priv)
-		ic_attach(ch);
-	ic_opened(ch);
+	ic_of(ch);
 }
 
-static void ic_report_attached(struct vmbus_channel *ch)
+static void ic_report(struct vmbus_channel *ch)
 {
-	if (ch->priv)
-		ic_report(ch);
+	struct ic_channel *ic = ch->priv;
+	char id[64];
+
+	if (!ic)
+		return;
+	fmt_snprintf(id, sizeof(id), "ic.%s.negotiate", ic->svc->name);
+	if (!ic->negotiated && !ic->requests)
+		check(id, CHECK_FAIL, "the host never sent NEGOTIATE on the open %s channel",
+		      ic->svc->name);
+	if (ic->negotiated && ic->svc->report)
+		ic->svc->report(ic);
 }
 
 const struct vmbus_device_ops ic_device_ops = {
 	.ring_pages = 4, /* 16 KiB each way, as Linux's ICs (OVMM's largest message fits) */
-	.opened = ic_opened_attached,
-	.packet = ic_packet_attached,
-	.report = ic_report_attached,
+	.opened = ic_opened,
+	.packet = ic_packet,
+	.report = ic_report,
 };
