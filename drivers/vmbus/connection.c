@@ -86,6 +86,26 @@ static const char *msg_name(uint32_t type)
 	return type < VMBUS_MSG_COUNT ? msg_names[type] : "unknown";
 }
 
+/* Does (@type, @relid, @id) answer what @relid0/@id0 asked for (0 = any)? */
+static bool reply_matches(uint32_t relid0, uint32_t id0, uint32_t relid, uint32_t id)
+{
+	return (!relid0 || relid0 == relid) && (!id0 || id0 == id);
+}
+
+/* Forget, and say whether there was, an abandoned request that this reply answers. */
+static bool late_reply(uint32_t type, uint32_t relid, uint32_t id)
+{
+	for (unsigned i = 0; i < VMBUS_MAX_ABANDONED; i++) {
+		struct vmbus_abandoned *a = &vmb.abandoned[i];
+
+		if (a->type == type && reply_matches(a->relid, a->id, relid, id)) {
+			a->type = 0;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A reply to the outstanding request, if it is the one we wait for. */
 static void on_reply(const uint8_t *msg, uint32_t len)
 {
@@ -105,10 +125,16 @@ static void on_reply(const uint8_t *msg, uint32_t len)
 		break;
 	}
 	if (vmb.wait.active && !vmb.wait.done && h->type == vmb.wait.type &&
-	    (!vmb.wait.relid || vmb.wait.relid == relid) && (!vmb.wait.id || vmb.wait.id == id)) {
+	    reply_matches(vmb.wait.relid, vmb.wait.id, relid, id)) {
 		memcpy(vmb.wait.msg, msg, len);
 		vmb.wait.len = len;
 		vmb.wait.done = true;
+		return;
+	}
+	/* a slow host's answer to a request we gave up on is not a wrong answer to this one */
+	if (late_reply(h->type, relid, id)) {
+		log_printf("hvprobe: vmbus: %s (relid %u, id 0x%x) came after we stopped waiting for it (ignored)\n",
+			   msg_name(h->type), relid, id);
 		return;
 	}
 	if (vmb.wait.active && !vmb.wait.done) {
@@ -276,6 +302,8 @@ int vmbus_wait_reply(uint32_t type, uint32_t relid, uint32_t id, const char *wha
 	vmb.wait.active = false;
 	if (ok && vmb.wait.done)
 		return 0;
+	vmb.abandoned[vmb.nabandoned++ % VMBUS_MAX_ABANDONED] =
+		(struct vmbus_abandoned){ vmb.wait.type, vmb.wait.relid, vmb.wait.id };
 	if (vmb.wait.rescinded)
 		fmt_snprintf(reason, sizeof(reason), "the host rescinded relid %u while waiting for %s",
 			     relid, msg_name(type));

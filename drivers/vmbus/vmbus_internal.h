@@ -8,6 +8,7 @@
 #define VMBUS_MAX_CHANNELS 64
 #define VMBUS_REPLY_TIMEOUT_NS 5000000000ull  /* Hyper-V answers in ms; allow 5 s */
 #define VMBUS_GPADL_FIRST 0xe1e10u             /* handles are ours to choose (as Linux) */
+#define VMBUS_MAX_ABANDONED 8
 
 /* The one control request outstanding (HYPERV-PROTOCOL.md §7.3). */
 struct vmbus_wait {
@@ -19,6 +20,11 @@ struct vmbus_wait {
 	uint32_t len;
 };
 
+/* A reply we stopped waiting for (deadline, rescind, wrong reply): type 0 = free. */
+struct vmbus_abandoned {
+	uint32_t type, relid, id;
+};
+
 struct vmbus_state {
 	bool connected, requested_offers, alloffers, unloaded;
 	uint32_t version, msg_conn_id, vp;
@@ -28,6 +34,8 @@ struct vmbus_state {
 	uint32_t next_gpadl;
 	void *int_page;           /* < 2.4 only: receive half, then send half */
 	struct vmbus_wait wait;
+	struct vmbus_abandoned abandoned[VMBUS_MAX_ABANDONED]; /* the newest, round robin */
+	unsigned nabandoned;
 	bool housekeeping;        /* re-entrancy guard for the loop poller */
 	unsigned late_offers, after_unload, malformed;
 };

@@ -18,7 +18,9 @@
  *                                  offer a device (repeatable, in this order; NAME
  *                                  from --list; relids 1, 2, 3... unless given);
  *                                  "offer = none" offers nothing
- *   vmbus_delay_ms = 1             control messages are answered this much later
+ *   vmbus_delay_ms = 1 [MESSAGE]   control messages are answered this much later, in
+ *                                  order; with MESSAGE (a guest message: OPENCHANNEL,
+ *                                  GPADL_HEADER, INITIATE_CONTACT...) only that one
  *   vmbus_ping = N                 after each open, N "hvsim ping <n>" packets
  *   vmbus_trace = 1                every VMBus message and packet on stderr
  * and for the integration services (ic_host.c):
@@ -216,6 +218,22 @@ static void add_offer(char *val)
 	c->noffers++;
 }
 
+/* "vmbus_delay_ms = N [MESSAGE]": every control message, or only MESSAGE, handled N ms later. */
+static void set_vmbus_delay(char *val)
+{
+	char *save = NULL, *ms = strtok_r(val, " \t", &save), *name = strtok_r(NULL, " \t", &save);
+	uint64_t ns = number("vmbus_delay_ms", ms ? ms : "", 60000) * 1000000ull;
+
+	if (!name) {
+		sim_vmbus_cfg.delay_ns = ns;
+		return;
+	}
+	sim_vmbus_cfg.delay_type = sim_vmbus_msg_type(name);
+	if (!sim_vmbus_cfg.delay_type || strtok_r(NULL, " \t", &save))
+		usage_error("vmbus_delay_ms: N, then at most one message a guest sends", name);
+	sim_vmbus_cfg.delay_type_ns = ns;
+}
+
 /* "shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]" */
 static void set_shutdown(char *val)
 {
@@ -313,7 +331,7 @@ static void read_scenario(const char *path)
 		else if (!strcmp(key, "offer"))
 			add_offer(val);
 		else if (!strcmp(key, "vmbus_delay_ms"))
-			sim_vmbus_cfg.delay_ns = number(key, val, 60000) * 1000000ull;
+			set_vmbus_delay(val);
 		else if (!strcmp(key, "vmbus_ping"))
 			sim_vmbus_cfg.ping = (unsigned)number(key, val, 1000);
 		else if (!strcmp(key, "vmbus_trace"))

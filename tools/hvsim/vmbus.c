@@ -846,6 +846,14 @@ static const char *msg_name(uint32_t type)
 	return type < MSG_TYPES && msg_types[type].name ? msg_types[type].name : "(unknown)";
 }
 
+uint32_t sim_vmbus_msg_type(const char *name)
+{
+	for (uint32_t t = 0; t < MSG_TYPES; t++)
+		if (msg_types[t].name && msg_types[t].from_guest && !strcmp(msg_types[t].name, name))
+			return t;
+	return 0;
+}
+
 /* Handle one message the guest posted on connection @conn. */
 static void process(uint32_t conn, const uint8_t *msg, uint32_t size)
 {
@@ -908,6 +916,19 @@ static void pump(uint64_t arg)
 	}
 }
 
+/* When the host gets to a message posted now: vmbus_delay_ms later, or the named type's delay. */
+static uint64_t due_time(const void *payload, uint32_t size)
+{
+	uint32_t type;
+
+	if (cfg.delay_type && size >= sizeof(type)) {
+		memcpy(&type, payload, sizeof(type));
+		if (type == cfg.delay_type)
+			return sim.now_ns + cfg.delay_type_ns;
+	}
+	return sim.now_ns + cfg.delay_ns;
+}
+
 uint16_t sim_vmbus_post(uint32_t conn, uint32_t type, const void *payload, uint32_t size)
 {
 	unsigned tail;
@@ -930,7 +951,7 @@ uint16_t sim_vmbus_post(uint32_t conn, uint32_t type, const void *payload, uint3
 		return HV_STATUS_INSUFFICIENT_BUFFERS;
 	tail = (inq_head + inq_len++) % INQ_LEN;
 	memset(&inq[tail], 0, sizeof(inq[tail]));
-	inq[tail].due = sim.now_ns + cfg.delay_ns;
+	inq[tail].due = due_time(payload, size);
 	inq[tail].conn = conn;
 	inq[tail].size = size > HV_MESSAGE_PAYLOAD_MAX ? HV_MESSAGE_PAYLOAD_MAX : size;
 	memcpy(inq[tail].data, payload, inq[tail].size);

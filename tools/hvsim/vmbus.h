@@ -141,7 +141,9 @@ struct sim_vmbus_config {
 	bool offers_set;           /* "offer =" given (even "offer = none") */
 	unsigned noffers;
 	struct sim_offer_cfg offers[SIM_VMBUS_MAX_OFFERS];
-	uint64_t delay_ns;         /* control messages are answered this much later */
+	uint64_t delay_ns;         /* control messages are answered this much later, in order */
+	uint32_t delay_type;       /* ...but a message of this type (0: none) after delay_type_ns */
+	uint64_t delay_type_ns;
 	unsigned ping;             /* DATA_INBAND packets written after each open */
 	bool trace;                /* every message and packet on stderr */
 };
@@ -152,6 +154,8 @@ extern struct sim_vmbus_config sim_vmbus_cfg;
 int sim_vmbus_version_parse(const char *s, uint32_t *v);
 /* "5.2" for 0x00050002 (@buf: 16 bytes). */
 const char *sim_vmbus_version_name(uint32_t v, char *buf);
+/* The type of the guest -> host message named @name ("OPENCHANNEL"), 0 if there is none. */
+uint32_t sim_vmbus_msg_type(const char *name);
 /* --list: the versions and the offerable devices. */
 void sim_vmbus_list(void);
 
