@@ -1,7 +1,8 @@
 /*
- * The local APIC, just enough for end-of-interrupt: x2APIC through MSRs
- * when the firmware left it in x2APIC mode, xAPIC through its MMIO page
- * otherwise (identity mapped by UEFI).  Intel SDM vol. 3 ch. 11.
+ * The local APIC: end-of-interrupt, and its timer in one-shot mode so that
+ * cpu_wait can halt instead of spin.  x2APIC through MSRs when the firmware
+ * left it in x2APIC mode, xAPIC through its MMIO page otherwise (identity
+ * mapped by UEFI).  Intel SDM vol. 3 ch. 11 (11.5.4 the timer).
  */
 #include <stdint.h>
 
@@ -18,6 +19,17 @@
 #define APIC_REG_SVR 0xf0
 #define APIC_SVR_ENABLE (1u << 8)
 #define APIC_SPURIOUS_VECTOR 0xff
+#define APIC_REG_LVT_TIMER 0x320
+#define APIC_REG_TIMER_INIT 0x380
+#define APIC_REG_TIMER_CUR 0x390
+#define APIC_REG_TIMER_DIV 0x3e0
+#define APIC_LVT_MASKED (1u << 16)
+#define APIC_TIMER_DIV_16 0x3
+#define APIC_TIMER_VECTOR 0xfd
+#define APIC_CALIBRATE_NS 2000000ull
+
+/* Timer ticks per millisecond (divide by 16); 0: no usable timer, waits spin. */
+static uint64_t ticks_per_ms;
 
 static enum { APIC_NONE, APIC_XAPIC, APIC_X2APIC } mode;
 static volatile uint32_t *mmio;
@@ -68,4 +80,79 @@ void x86_apic_eoi(void)
 {
 	if (mode != APIC_NONE)
 		apic_write(APIC_REG_EOI, 0);
+}
+
+/* The timer's interrupt only has to end a halt: x86_irqs_taken moves. */
+static void apic_timer_isr(void *ctx)
+{
+	(void)ctx;
+}
+
+/* One-shot in @ns (at least one tick, at most the 32-bit counter). */
+static void apic_timer_start(uint64_t ns)
+{
+	uint64_t ticks = ns / 1000 * ticks_per_ms / 1000 + 1;
+
+	apic_write(APIC_REG_TIMER_INIT, ticks > 0xffffffffull ? 0xffffffffu : (uint32_t)ticks);
+}
+
+/*
+ * Measure the timer against the TSC clock, then prove it interrupts: a timer
+ * that counts but never fires would turn every halt into a hang, so only a
+ * timer seen firing is used.  Why calibrate rather than read Hyper-V's
+ * HV_X64_MSR_APIC_FREQUENCY: the same kernel runs on hosts without it.
+ */
+void x86_apic_timer_init(void)
+{
+	uint64_t t0, left;
+	uint32_t seen;
+
+	if (mode == APIC_NONE || cpu_irq_install(APIC_TIMER_VECTOR, apic_timer_isr, NULL, false))
+		return;
+	apic_write(APIC_REG_TIMER_DIV, APIC_TIMER_DIV_16);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_VECTOR);
+	apic_write(APIC_REG_TIMER_INIT, 0xffffffffu);
+	t0 = cpu_now_ns();
+	while (cpu_now_ns() - t0 < APIC_CALIBRATE_NS)
+		x86_pause();
+	left = apic_read(APIC_REG_TIMER_CUR);
+	apic_write(APIC_REG_TIMER_INIT, 0);
+	ticks_per_ms = (0xffffffffull - left) * 1000000ull / (cpu_now_ns() - t0);
+	if (!ticks_per_ms) {
+		log_printf("hvprobe: the local APIC timer does not count: waits spin\n");
+		return;
+	}
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_VECTOR); /* unmasked, one-shot */
+	seen = x86_irqs_taken;
+	apic_timer_start(100000);
+	t0 = cpu_now_ns();
+	x86_sti();
+	while (x86_irqs_taken == seen && cpu_now_ns() - t0 < 20 * APIC_CALIBRATE_NS)
+		x86_pause();
+	x86_cli();
+	if (x86_irqs_taken == seen) {
+		apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_VECTOR);
+		log_printf("hvprobe: the local APIC timer counts (%llu ticks/ms) but did not interrupt: waits spin\n",
+			   (unsigned long long)ticks_per_ms);
+		ticks_per_ms = 0;
+		return;
+	}
+	log_printf("hvprobe: local APIC timer %llu ticks/ms: waits halt\n",
+		  (unsigned long long)ticks_per_ms);
+}
+
+/*
+ * Halt until an interrupt, at most @max_ns (the timer bounds it); false when
+ * there is no usable timer and the caller must spin.  Interrupts are masked
+ * on entry and on return.
+ */
+bool x86_apic_halt(uint64_t max_ns)
+{
+	if (!ticks_per_ms)
+		return false;
+	apic_timer_start(max_ns);
+	/* sti's one-instruction shadow: an interrupt pending now still ends the hlt */
+	__asm__ volatile("sti; hlt; cli" ::: "memory");
+	apic_write(APIC_REG_TIMER_INIT, 0);
+	return true;
 }

@@ -18,5 +18,6 @@ void kernel_start(const struct boot_info *bi)
 	x86_power_init(bi);
 	x86_mem_init(bi);
 	x86_apic_init();
+	x86_apic_timer_init();
 	hvprobe_main(bi);
 }

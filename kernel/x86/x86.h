@@ -5,6 +5,7 @@
 #ifndef HVPROBE_X86_H
 #define HVPROBE_X86_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 static inline uint64_t x86_rdtsc(void)
@@ -123,6 +124,8 @@ void x86_idt_init(void);
 extern volatile uint32_t x86_irqs_taken;
 void x86_apic_init(void);
 void x86_apic_eoi(void);
+void x86_apic_timer_init(void);
+bool x86_apic_halt(uint64_t max_ns);
 void x86_clock_init(uint64_t tsc_hz, uint64_t tsc_origin);
 struct boot_info;
 void x86_mem_init(const struct boot_info *bi);
