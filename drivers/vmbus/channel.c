@@ -196,6 +196,12 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 	ch->gpadl = vmb.next_gpadl++;
 	if (vmbus_gpadl_post(ch, ch->gpadl, ch->ring_mem, 2 * pages, &why)) {
 		check(id, CHECK_FAIL, "relid %u, GPADL 0x%x: %s", ch->relid, ch->gpadl, why);
+		/*
+		 * Never created: nothing to tear down (a host that rescinded the
+		 * offer dropped it, as Linux assumes).  The ring memory stays
+		 * allocated, never reused, in case a late host maps it after all.
+		 */
+		ch->gpadl = 0;
 		if (ch->state == CH_OPENING)
 			ch->state = CH_CLOSED;
 		return;
@@ -220,6 +226,8 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 		check(id, CHECK_FAIL, "relid %u: %s", ch->relid, why);
 		if (ch->state == CH_OPENING)
 			ch->state = CH_CLOSED;
+		else /* rescinded first: the host ignores such an OPENCHANNEL, so no CLOSECHANNEL (§3.4) */
+			ch->opened = false;
 		return;
 	}
 	if (res->status || res->open_id != ch->relid) {
@@ -280,14 +288,23 @@ void vmbus_channel_release(struct vmbus_channel *ch)
 {
 	struct vmbus_relid_msg rel = { { VMBUS_MSG_RELID_RELEASED, 0 }, ch->relid };
 	struct vmbus_relid_msg close = { { VMBUS_MSG_CLOSECHANNEL, 0 }, ch->relid };
+	uint32_t gpadl = ch->gpadl;
+	bool torn_down = true;
+	char id[64];
 
 	if (ch->opened)
 		vmbus_post(&close, sizeof(close));
 	ch->opened = false;
 	vmbus_gpadls_release(ch);
 	if (ch->gpadl)
-		gpadl_teardown(ch);
+		torn_down = gpadl_teardown(ch);
 	vmbus_post(&rel, sizeof(rel));
 	ch->released = true;
 	log_printf("hvprobe: vmbus: relid %u released after its rescind\n", ch->relid);
+	/* a device that was running vanishes from the report: say so (an open under way reported already) */
+	if (ch->rescinded_in == CH_OPEN && ch->dev)
+		check(chan_id(id, sizeof(id), "rescind", ch), torn_down ? CHECK_PASS : CHECK_FAIL,
+		      "relid %u rescinded while open (%llu packets in, %llu out): CLOSECHANNEL, GPADL 0x%x %s, RELID_RELEASED; the device is gone, its own checks are not reported",
+		      ch->relid, (unsigned long long)ch->packets_in, (unsigned long long)ch->packets_out,
+		      gpadl, torn_down ? "torn down" : "never torn down (its memory is kept)");
 }

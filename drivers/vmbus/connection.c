@@ -218,6 +218,7 @@ static void on_rescind(const uint8_t *msg, uint32_t len)
 	if (vmb.wait.active && vmb.wait.relid == relid)
 		vmb.wait.rescinded = true;
 	/* closed, GPADL torn down and relid released by housekeeping, outside the poller */
+	ch->rescinded_in = ch->state;
 	ch->state = CH_RESCINDED;
 }
 
@@ -436,11 +437,21 @@ static bool alloffers_seen(void *ctx)
 
 const struct vmbus_device *vmbus_device_at(unsigned i);
 
+/* Is @d on offer (an offer of its class, not rescinded)? */
+static bool offered(const struct vmbus_device *d)
+{
+	for (unsigned i = 0; i < vmb.nchannels; i++)
+		if (vmb.channels[i].dev == d && vmb.channels[i].state != CH_RESCINDED)
+			return true;
+	return false;
+}
+
 static void request_offers(void)
 {
 	struct vmbus_msg_header req = { VMBUS_MSG_REQUESTOFFERS, 0 };
-	char list[200] = "", missing[160] = "";
-	size_t lp = 0, mp = 0;
+	char list[200] = "", missing[160] = "", rescinded[120] = "";
+	size_t lp = 0, mp = 0, rp = 0;
+	unsigned noffers = 0;
 	const struct vmbus_device *d;
 
 	vmb.requested_offers = true;
@@ -456,40 +467,38 @@ static void request_offers(void)
 	else
 		check("vmbus.alloffers", CHECK_PASS, "after %u offers", vmb.nchannels);
 
+	/* an offer rescinded before ALLOFFERS_DELIVERED is not on offer: listed apart */
 	for (unsigned i = 0; i < vmb.nchannels; i++) {
 		const struct vmbus_channel *ch = &vmb.channels[i];
 
+		if (ch->state == CH_RESCINDED) {
+			if (rp < sizeof(rescinded))
+				rp += (size_t)fmt_snprintf(rescinded + rp, sizeof(rescinded) - rp, "%s%s(%u)",
+							   rp ? ", " : "; rescinded before ALLOFFERS_DELIVERED: ",
+							   ch->dev ? ch->dev->name : "unknown", ch->relid);
+			continue;
+		}
+		noffers++;
 		if (lp < sizeof(list))
 			lp += (size_t)fmt_snprintf(list + lp, sizeof(list) - lp, "%s%s(%u)",
 						   lp ? ", " : "", ch->dev ? ch->dev->name : "unknown",
 						   ch->relid);
 	}
 	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
-		bool found = false;
-
-		if (!options_requires(d->name, d->required))
-			continue;
-		for (unsigned j = 0; j < vmb.nchannels; j++)
-			found |= vmb.channels[j].dev == d;
-		if (!found && mp < sizeof(missing))
+		if (options_requires(d->name, d->required) && !offered(d) && mp < sizeof(missing))
 			mp += (size_t)fmt_snprintf(missing + mp, sizeof(missing) - mp, "%s%s",
 						   mp ? ", " : "", d->name);
 	}
 	if (mp)
-		check("vmbus.offers", CHECK_FAIL, "missing %s; offered: %s", missing,
-		      vmb.nchannels ? list : "nothing");
+		check("vmbus.offers", CHECK_FAIL, "missing %s; offered: %s%s", missing,
+		      noffers ? list : "nothing", rescinded);
 	else
-		check("vmbus.offers", CHECK_PASS, "%u offer%s%s%s", vmb.nchannels,
-		      vmb.nchannels == 1 ? "" : "s", vmb.nchannels ? ": " : "", list);
+		check("vmbus.offers", CHECK_PASS, "%u offer%s%s%s%s", noffers, noffers == 1 ? "" : "s",
+		      noffers ? ": " : "", list, rescinded);
 	/* drivers whose device was not offered report their checks as skipped or failed */
-	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
-		bool found = false;
-
-		for (unsigned j = 0; j < vmb.nchannels; j++)
-			found |= vmb.channels[j].dev == d;
-		if (!found && d->ops && d->ops->absent)
+	for (unsigned i = 0; (d = vmbus_device_at(i)); i++)
+		if (!offered(d) && d->ops && d->ops->absent)
 			d->ops->absent(d, vmb.expect);
-	}
 }
 
 /* Loop poller: open late offers and clean up rescinded channels outside any wait. */

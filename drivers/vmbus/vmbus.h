@@ -51,6 +51,7 @@ struct vmbus_channel {
 	struct vmbus_offer offer;
 	const struct vmbus_device *dev;  /* NULL: unknown class */
 	enum vmbus_channel_state state;
+	enum vmbus_channel_state rescinded_in; /* its state when the host rescinded it */
 	uint32_t gpadl;
 	void *ring_mem;
 	uint32_t ring_pages;

@@ -73,6 +73,9 @@ enum sim_misbehaviour {
 	MB_VMBUS_SIGNAL_BEFORE_OPEN,/* after open: a packet written without a signal */
 	MB_VMBUS_OFFER_AFTER_UNLOAD,/* an OFFERCHANNEL after UNLOAD_RESPONSE */
 	MB_VMBUS_MESSAGE_SHORT,     /* OPENCHANNEL_RESULT is 10 bytes long */
+	MB_VMBUS_RESCIND_OFFERED,   /* the first IC's offer is rescinded before ALLOFFERS_DELIVERED */
+	MB_VMBUS_RESCIND_MID_GPADL, /* the first IC's ring GPADL gets RESCIND_CHANNELOFFER, no GPADL_CREATED */
+	MB_VMBUS_RESCIND_AFTER_OPEN,/* the first IC is rescinded 3 s after it opened */
 	/* integration services (ic_host.c), on the heartbeat channel unless named otherwise */
 	MB_IC_NO_COMMON_VERSION,    /* NEGOTIATE offers framework 9.0, heartbeat 9.0 only */
 	MB_IC_SHORT_MESSAGE,        /* a 16-byte message, shorter than the 28-byte headers */

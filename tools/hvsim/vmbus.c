@@ -29,6 +29,7 @@
 #define PING_LEN 24
 #define MSG_TYPES 30                    /* types 0..29 exist (§3.3) */
 #define INTERRUPT_PAGE_SEND_HALF 2048   /* guest -> host bits of the < 2.4 interrupt page */
+#define RESCIND_AFTER_OPEN_NS 3000000000ull /* vmbus_rescind_after_open: the device ran a while */
 
 struct sim_vmbus_config sim_vmbus_cfg = {
 	.conn_id = VMBUS_MESSAGE_CONNECTION_ID,
@@ -343,6 +344,25 @@ static void rescind(struct sim_channel *ch)
 	send_msg(&m, sizeof(m));
 }
 
+/* Misbehaviour @mb: rescind @ch if it is the first integration service to get here (once a run). */
+static bool rescind_first_ic(struct sim_channel *ch, enum sim_misbehaviour mb)
+{
+	if (!sim_mb[mb] || bus.rescinded_once || !ch->dev->pipe)
+		return false;
+	bus.rescinded_once = true;
+	rescind(ch);
+	return true;
+}
+
+/* The timed event of vmbus_rescind_after_open: channel index @i, if still offered. */
+static void rescind_open_channel(uint64_t i)
+{
+	struct sim_channel *ch = &channels[i];
+
+	if (bus.connected && ch->state == SIM_CH_OFFERED && ch->open)
+		rescind(ch);
+}
+
 /* ---- after a channel opened: misbehaviours, the device, pings ---- */
 
 /* vmbus_overlong_packet: a descriptor whose len8 claims more than the ring holds. */
@@ -386,6 +406,10 @@ static void after_open(struct sim_channel *ch)
 	}
 	if (sim_mb[MB_VMBUS_OVERLONG_PACKET] && !ch->out.broken)
 		write_overlong_packet(ch);
+	if (sim_mb[MB_VMBUS_RESCIND_AFTER_OPEN] && !bus.rescinded_once && ch->dev->pipe) {
+		bus.rescinded_once = true;
+		sim_at(sim.now_ns + RESCIND_AFTER_OPEN_NS, rescind_open_channel, ch->index);
+	}
 	if (ch->dev->on_open)
 		ch->dev->on_open(ch);
 	for (unsigned n = 1; n <= cfg.ping && ch->open; n++) {
@@ -493,6 +517,9 @@ static void on_request_offers(const void *msg, uint32_t size, uint32_t conn)
 			send_offer(&channels[i], bus.version);
 		}
 	}
+	for (unsigned i = 0; i < nchannels; i++)
+		if (channels[i].state == SIM_CH_OFFERED)
+			rescind_first_ic(&channels[i], MB_VMBUS_RESCIND_OFFERED);
 	if (!sim_mb[MB_VMBUS_NO_ALLOFFERS]) {
 		bus.alloffers++;
 		send_header_only(VMBUS_MSG_ALLOFFERS_DELIVERED);
@@ -547,8 +574,14 @@ static bool gpadl_valid(const struct sim_gpadl *g)
 /* All of @g's range buffer arrived: validate it and answer. */
 static void gpadl_complete(struct sim_gpadl *g)
 {
+	struct sim_channel *ch = channel_by_relid(g->relid);
 	uint32_t status = 0;
 
+	if (ch && rescind_first_ic(ch, MB_VMBUS_RESCIND_MID_GPADL)) {
+		/* the offer is gone, and the GPADL it was half made for with it: no GPADL_CREATED */
+		gpadl_free(g);
+		return;
+	}
 	if (!gpadl_valid(g) || sim_mb[MB_VMBUS_GPADL_FAIL])
 		status = STATUS_GPADL_FAILED;
 	send_gpadl_created(g->relid, g->handle, status);
@@ -729,11 +762,8 @@ static void on_open_channel(const void *msg, uint32_t size, uint32_t conn)
 		sim_vmbus_guest_error("OPENCHANNEL for relid %u, which is open already: ignored", ch->relid);
 		return;
 	}
-	if (sim_mb[MB_VMBUS_RESCIND_MID_OPEN] && !bus.rescinded_once && ch->dev->pipe) {
-		bus.rescinded_once = true;
-		rescind(ch);
+	if (rescind_first_ic(ch, MB_VMBUS_RESCIND_MID_OPEN))
 		return;
-	}
 	r.status = open_check(ch, o, &in, &out);
 	if (!r.status && sim_mb[MB_VMBUS_OPEN_FAIL])
 		r.status = STATUS_UNSUCCESSFUL;

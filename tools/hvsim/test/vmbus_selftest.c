@@ -821,6 +821,44 @@ static void case_misbehaviours(int which)
 		CHECK(recv_type(buf, &size) == VMBUS_MSG_OPENCHANNEL_RESULT && size == 10, "size %d", size);
 		break;
 	}
+	case MB_VMBUS_RESCIND_OFFERED: {
+		const struct vmbus_relid_msg *r = (const void *)buf;
+
+		contact(4, V(5, 2), 1);
+		post(1, &(struct vmbus_msg_header){ VMBUS_MSG_REQUESTOFFERS, 0 }, 8);
+		for (n = 0; recv_type(buf, NULL) == VMBUS_MSG_OFFERCHANNEL; n++)
+			;
+		CHECK(n == 10 && r->hdr.type == VMBUS_MSG_RESCIND_CHANNELOFFER && r->child_relid == 1,
+		      "%d offers, then type %u relid %u", n, r->hdr.type, r->child_relid);
+		CHECK(recv_type(buf, NULL) == VMBUS_MSG_ALLOFFERS_DELIVERED, "ALLOFFERS_DELIVERED last");
+		post(1, &(struct vmbus_relid_msg){ { VMBUS_MSG_RELID_RELEASED, 0 }, 1 }, 12);
+		CHECK(recv(buf) < 0 && sim_vmbus_channel(0)->state == SIM_CH_RELEASED, "released");
+		break;
+	}
+	case MB_VMBUS_RESCIND_MID_GPADL:
+		contact(4, V(5, 2), 1);
+		request_offers(1, offers, 20, &all, NULL);
+		CHECK(gpadl(1, 1, 0x77, cpu_alloc_pages(8), 8) == 0xdeadu, "no GPADL_CREATED");
+		CHECK(recv(buf) < 0 && sim_vmbus_channel(0)->state == SIM_CH_RESCINDED, "rescinded, nothing more");
+		post(1, &(struct vmbus_gpadl_teardown){ { VMBUS_MSG_GPADL_TEARDOWN, 0 }, 1, 0x77 }, 16);
+		CHECK(recv(buf) < 0, "the GPADL is gone: no GPADL_TORNDOWN");
+		break;
+	case MB_VMBUS_RESCIND_AFTER_OPEN: {
+		const struct vmbus_relid_msg *r = (const void *)buf;
+
+		connect_and_open(&o, V(5, 2), 1, 8, 0);
+		run_for(2900000000ull);
+		CHECK(sim_vmbus_channel(0)->state == SIM_CH_OFFERED, "still offered at 2.9 s");
+		run_for(200000000ull);
+		CHECK(recv_type(buf, NULL) == VMBUS_MSG_RESCIND_CHANNELOFFER && r->child_relid == 1, "rescind");
+		CHECK(sim_vmbus_channel(0)->open, "open until the guest closes it");
+		post(1, &(struct vmbus_relid_msg){ { VMBUS_MSG_CLOSECHANNEL, 0 }, 1 }, 12);
+		post(1, &(struct vmbus_gpadl_teardown){ { VMBUS_MSG_GPADL_TEARDOWN, 0 }, 1, 0xe1e11 }, 16);
+		CHECK(recv_type(buf, NULL) == VMBUS_MSG_GPADL_TORNDOWN, "torn down after the rescind");
+		post(1, &(struct vmbus_relid_msg){ { VMBUS_MSG_RELID_RELEASED, 0 }, 1 }, 12);
+		CHECK(recv(buf) < 0 && sim_vmbus_channel(0)->state == SIM_CH_RELEASED, "released");
+		break;
+	}
 	}
 }
 
@@ -892,7 +930,8 @@ int main(void)
 	static const char *const mb[] = { "refuse_all", "wrong_reply", "silent", "no_alloffers",
 					   "duplicate_relid", "zero_guid", "rescind_mid_open", "gpadl_fail",
 					   "open_fail", "corrupt_ring", "overlong_packet", "signal_before_open",
-					   "offer_after_unload", "message_short" };
+					   "offer_after_unload", "message_short", "rescind_offered",
+					   "rescind_mid_gpadl", "rescind_after_open" };
 
 	run_case("negotiate with a WS2019 host, offers, unload, reconnect", case_negotiate_ws2019_, 0);
 	run_case("a 4.0 host: connection 4 refused", case_old_host_, 0);
