@@ -1,7 +1,7 @@
 #!/bin/bash
 # run.sh — build hvprobe and run it against a host; see --help.
 set -uo pipefail
-cd "$(dirname "$0")"
+cd "$(dirname "$0")" || exit 2
 
 usage() {
 	cat <<'USAGE'
@@ -34,6 +34,11 @@ table, and exits with the guest's verdict.
   --l2-qemu VERSION   with --host nested: L2's QEMU, 10 (Debian 13, default) or 7.2
                       (Debian 12: VMBus with no device)
   --smp N             with --host kvm or nested: the guest's vCPUs, 1 (default) or 2
+  --balloon MIB       with --host kvm or nested (QEMU 10): a Dynamic Memory cycle
+                      through QEMU's monitor: lower the guest's target by MIB, then
+                      raise it back (tools/host/qmp-balloon.sh); the guest observes
+                      for 70 s unless --set observe= says otherwise, as hv-balloon
+                      waits 50 s before its first request
   --timeout SECONDS   give up on the guest after this long (default 120)
   --out DIR           where the log, ISO and firmware variables go (default build/run)
   --quiet             do not stream the console, only print the verdict
@@ -60,6 +65,7 @@ while (($#)); do
 	--scenario) HVPROBE_SCENARIO=$(realpath "${2:?}") || exit 2; export HVPROBE_SCENARIO; shift ;;
 	--l2-qemu) HVPROBE_L2_QEMU=${2:?}; export HVPROBE_L2_QEMU; shift ;;
 	--smp) HVPROBE_SMP=${2:?}; export HVPROBE_SMP; shift ;;
+	--balloon) HVPROBE_BALLOON=${2:?}; export HVPROBE_BALLOON; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--quiet) quiet=1 ;;
@@ -83,6 +89,12 @@ if [[ -z $host ]]; then
 fi
 [[ ${HVPROBE_L2_QEMU:-10} =~ ^(10|7\.2)$ ]] || infra "--l2-qemu takes 10 or 7.2"
 [[ ${HVPROBE_SMP:-1} =~ ^[12]$ ]] || infra "--smp takes 1 or 2"
+balloon_sets=()
+if [[ -n ${HVPROBE_BALLOON:-} ]]; then
+	[[ $HVPROBE_BALLOON =~ ^[1-9][0-9]*$ ]] || infra "--balloon takes MiB"
+	[[ $host == kvm || $host == nested ]] || infra "--balloon needs --host kvm or nested"
+	balloon_sets=(observe=70) # before --set lines: a user's observe= wins
+fi
 
 [[ -x tools/host/$host ]] || infra "unknown host '$host' (one of: $(ls tools/host | grep -v '\.' | tr '\n' ' '))"
 [[ -r $config ]] || infra "cannot read config '$config'"
@@ -104,7 +116,11 @@ if [[ -n $expect ]]; then
 		infra "--expect: '$expect' is neither hyperv, qemu, none nor a readable file"
 	fi
 fi
-{ cat "$config"; [[ -z $profile ]] || cat "$profile"; printf '%s\n' "${sets[@]+"${sets[@]}"}"; } >"$cfg"
+{
+	cat "$config"
+	[[ -z $profile ]] || cat "$profile"
+	printf '%s\n' "${balloon_sets[@]+"${balloon_sets[@]}"}" "${sets[@]+"${sets[@]}"}"
+} >"$cfg"
 SOURCE_DATE_EPOCH=1767225600 tools/mkiso.sh build/hvprobe.efi "$cfg" "$iso" 2>/dev/null ||
 	infra "ISO build failed"
 if ((iso_only)); then

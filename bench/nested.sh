@@ -97,7 +97,7 @@ dev=(-device vmbus-bridge)
 [[ ${HVPROBE_HV_BALLOON:-0} == 1 ]] && dev+=(-device hv-balloon)
 for ((i = 1; i <= RUNS; i++)); do
 	printf '\nBENCH-START hvprobe %d\n' "$i"
-	/opt/hvprobe/kvm /job/hvprobe.iso "$l2out/hvprobe-$i" "$L2_TIMEOUT" 2>>"$l2out/bench.stderr"
+	/job/kvm /job/hvprobe.iso "$l2out/hvprobe-$i" "$L2_TIMEOUT" 2>>"$l2out/bench.stderr"
 	printf '\nBENCH-END hvprobe %d %d\n' "$i" "$?"
 	printf '\nBENCH-START linux %d\n' "$i"
 	timeout --kill-after=5 "$L2_TIMEOUT" qemu-system-x86_64 -machine q35,smm=off -accel kvm \

@@ -5,8 +5,8 @@
 # The image directory holds:
 #   vmlinuz         Debian 12's kernel (linux-image-amd64), for L1 (and bench/nested.sh's L2)
 #   l1.cpio.lz4      L1's initramfs: SUITE's minbase root + qemu-system-x86, ovmf, kmod,
-#                   procps, the kernel's KVM modules, tools/nested/init as /init and
-#                   tools/host/kvm as /opt/hvprobe/kvm
+#                   procps, the kernel's KVM modules, tools/nested/init as /init
+#                   (the L2 launcher comes with each run's /job: tools/host/nested)
 #   modules/        hv_vmbus.ko and what it needs, in load order (modules/order), for
 #                   bench/nested.sh's Linux L2
 #   versions        what went in (package versions, the key)
@@ -18,7 +18,7 @@
 #
 # Cache: ${HVPROBE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hvprobe}/nested/SUITE-KEY,
 # KEY = hash of the kernel package and version, SUITE's qemu-system-x86 and
-# ovmf versions, the mirror and this directory's files + tools/host/kvm.  The
+# ovmf versions, the mirror and this directory's files.  The
 # package indexes are refreshed once a day (HVPROBE_NESTED_REFRESH=1: now);
 # when the archive cannot be reached, the last image built is used.
 # Environment: HVPROBE_DEBIAN_MIRROR (default http://deb.debian.org/debian).
@@ -28,7 +28,6 @@
 # to copy per run), zstd 11.0 s, gzip 11.2 s.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
 
 suite=${1:-}
 case "$suite" in
@@ -129,7 +128,7 @@ apt_view "$suite" "$suite" || offline "cannot reach the Debian archive at $mirro
 qver=$(version "$suite" qemu-system-x86) over=$(version "$suite" ovmf)
 [[ -n $qver && -n $over ]] || offline "no qemu-system-x86 or ovmf in $suite's index"
 
-scripts=$(cat "$here/build.sh" "$here/init" "$repo/tools/host/kvm" | sha256sum | cut -c1-16)
+scripts=$(cat "$here/build.sh" "$here/init" | sha256sum | cut -c1-16)
 versions="suite $suite
 mirror $mirror
 kernel $kpkg $kver
@@ -222,9 +221,8 @@ chroot "$root" modprobe --set-version "$kname" --show-depends hv_vmbus |
 done
 [[ -s $work/modules/order ]] || die "no hv_vmbus module in $kpkg"
 
-say "adding init and the L2 launcher"
+say "adding init"
 install -m 755 "$here/init" "$root/init"
-install -D -m 755 "$repo/tools/host/kvm" "$root/opt/hvprobe/kvm"
 balloon=0
 chroot "$root" qemu-system-x86_64 -device help 2>/dev/null | grep -q '"hv-balloon"' && balloon=1
 qemu_version=$(chroot "$root" qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')
