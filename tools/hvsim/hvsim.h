@@ -131,6 +131,7 @@ struct sim {
 	uint32_t storm_left;
 	/* statistics for the log */
 	uint64_t hypercalls, messages_posted, eoms, irqs_injected;
+	uint64_t guest_errors;     /* rules the guest broke that hvsim checks (tests/sim/run fails on any) */
 };
 
 extern struct sim sim;

@@ -47,6 +47,9 @@
  *   fcopy = NAME SIZE [path=P] [overwrite] [cancel=N] [at=SECONDS]
  * The guest's console goes to stdout; the exit status follows QEMU's
  * isa-debug-exit convention, (status << 1) | 1, so run.sh treats both alike.
+ * hvsim's own log goes to stderr: every rule it saw the guest break is a
+ * "hvsim: ...guest error: ..." line, and the last line is always
+ * "hvsim: guest errors: N" (tests/sim/run fails a scenario on any).
  */
 #include <stdio.h>
 #include <stdlib.h>

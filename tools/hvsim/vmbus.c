@@ -97,6 +97,7 @@ void sim_vmbus_guest_error(const char *fmt, ...)
 	va_end(ap);
 	if (!bus.errors++)
 		memcpy(bus.first_error, buf, sizeof(buf));
+	sim.guest_errors++;
 	fprintf(stderr, "hvsim: vmbus: guest error: %s\n", buf);
 }
 

@@ -160,7 +160,7 @@ uint32_t sim_vmbus_msg_type(const char *name);
 void sim_vmbus_list(void);
 
 /* ---- inside the host (vmbus.c <-> vmbus_ring.c) ---- */
-/* A guest protocol error: logged on stderr and counted. */
+/* A guest protocol error: logged on stderr and counted (here and in sim.guest_errors). */
 void sim_vmbus_guest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Trace line (scenario vmbus_trace = 1). */
 void sim_vmbus_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
