@@ -1,8 +1,9 @@
 /*
  * The CPU seam for the fuzz targets: a static guest-memory arena, MSRs
  * that read back what was written, hypercalls that succeed, a clock that
- * moves on every read, and a console that discards everything.  Enough
- * for the parsers to run at full speed under ASan and UBSan.
+ * moves on every read, interrupts raised only by a target
+ * (fuzz_interrupt), and a console that discards everything.  Enough for
+ * the parsers to run at full speed under ASan and UBSan.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,13 @@ static uint64_t now;
 static uint64_t msrs[64][2];
 static unsigned nmsrs;
 
+static struct {
+	void (*fn)(void *ctx);
+	void *ctx;
+} irqs[256];
+
 void fuzz_reset_memory(void);
+void fuzz_interrupt(uint8_t vector);
 
 void fuzz_reset_memory(void)
 {
@@ -60,7 +67,20 @@ void cpu_outl(uint16_t port, uint32_t val) {}
 uint32_t cpu_inl(uint16_t port) { return 0xffffffffu; }
 void cpu_irq_enable(void) {}
 void cpu_irq_disable(void) {}
-int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_eoi) { return 0; }
+
+int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_eoi)
+{
+	irqs[vector].fn = fn;
+	irqs[vector].ctx = ctx;
+	return 0;
+}
+
+/* The interrupt on @vector arrives now (its handler, if one was installed). */
+void fuzz_interrupt(uint8_t vector)
+{
+	if (irqs[vector].fn)
+		irqs[vector].fn(irqs[vector].ctx);
+}
 
 void cpu_wait(uint64_t max_ns)
 {
