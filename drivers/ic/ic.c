@@ -51,6 +51,11 @@ void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
 	check(id, CHECK_FAIL, "%s", reason);
 }
 
+void ic_reset_findings(void)
+{
+	nreported = 0;
+}
+
 static bool version_le(struct ic_version a, struct ic_version b)
 {
 	return a.major < b.major || (a.major == b.major && a.minor <= b.minor);

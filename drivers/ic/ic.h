@@ -53,6 +53,12 @@ extern const struct vmbus_device_ops ic_device_ops;
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/*
+ * For the fuzz targets: forget which findings were reported, so that each
+ * input reports (and formats) its own, not only the first input to find one.
+ */
+void ic_reset_findings(void);
+
 /* Services (one file each). */
 extern const struct ic_service ic_heartbeat, ic_shutdown, ic_timesync;
 extern const struct ic_service ic_kvp, ic_vss, ic_fcopy;

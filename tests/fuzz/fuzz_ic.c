@@ -26,6 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 	if (n < 3)
 		return 0;
 	vmb.version = VMBUS_VERSION_WIN10; /* as after a connect: signals need no interrupt page */
+	ic_reset_findings();
 	memset(&ch, 0, sizeof(ch));
 	memset(&ic, 0, sizeof(ic));
 	ic.svc = services[d[0] % 3];

@@ -35,6 +35,7 @@ static void fuzz_ic_session(const struct ic_service *svc, const uint8_t *d, size
 	if (n < 1)
 		return;
 	fuzz_reset_memory();
+	ic_reset_findings();
 	opt.fcopy_max = FUZZ_FCOPY_MAX;
 	vmb.version = VMBUS_VERSION_WIN10; /* as after a connect: signals need no interrupt page */
 	memset(&ch, 0, sizeof(ch));
