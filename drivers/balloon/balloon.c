@@ -338,8 +338,12 @@ static bool send_status(void)
 	uint64_t now = cpu_now_ns(), free, total;
 	struct dm_status s;
 
-	if (bl.suppress || (bl.reports + bl.dropped && now - bl.status_at < STATUS_PERIOD_NS))
+	if (bl.suppress)
 		return false;
+	if (bl.reports + bl.dropped && now - bl.status_at < STATUS_PERIOD_NS) {
+		loop_wake_by(bl.status_at + STATUS_PERIOD_NS);
+		return false;
+	}
 	if (bl.reports && now - bl.status_at > bl.max_gap)
 		bl.max_gap = now - bl.status_at;
 	bl.status_at = now;
