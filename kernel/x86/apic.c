@@ -18,7 +18,6 @@
 #define APIC_REG_EOI 0xb0
 #define APIC_REG_SVR 0xf0
 #define APIC_SVR_ENABLE (1u << 8)
-#define APIC_SPURIOUS_VECTOR 0xff
 #define APIC_REG_LVT_TIMER 0x320
 #define APIC_REG_TIMER_INIT 0x380
 #define APIC_REG_TIMER_CUR 0x390
@@ -71,7 +70,7 @@ void x86_apic_init(void)
 	/* software-enable the APIC if the firmware left it disabled */
 	svr = apic_read(APIC_REG_SVR);
 	if (!(svr & APIC_SVR_ENABLE))
-		apic_write(APIC_REG_SVR, (svr & ~0xffu) | APIC_SVR_ENABLE | APIC_SPURIOUS_VECTOR);
+		apic_write(APIC_REG_SVR, (svr & ~0xffu) | APIC_SVR_ENABLE | X86_APIC_SPURIOUS_VECTOR);
 	log_debug("hvprobe: local APIC in %s mode, base 0x%llx\n",
 		  mode == APIC_X2APIC ? "x2APIC" : "xAPIC", (unsigned long long)base);
 }

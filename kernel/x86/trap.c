@@ -151,10 +151,17 @@ void x86_trap_dispatch(struct trap_frame *f)
 		x86_irqs_taken++;
 		return;
 	}
-	/* with interrupts masked nothing should arrive; say so once per vector */
+	/* nothing else should arrive; say so once per vector */
 	if (spurious[f->vector]++ == 0)
 		log_printf("hvprobe: unexpected interrupt on vector %llu (ignored)\n",
 			   (unsigned long long)f->vector);
+	/*
+	 * Still end it: an interrupt left in service would hold back every
+	 * vector of its priority class and below (the SynIC's among them).
+	 * The spurious vector is the one the APIC wants no EOI for.
+	 */
+	if (f->vector != X86_APIC_SPURIOUS_VECTOR)
+		x86_apic_eoi();
 }
 
 void cpu_dump_registers(void)

@@ -122,6 +122,7 @@ void x86_gdt_init(void);
 void x86_idt_init(void);
 /* Interrupts handled so far (cpu_wait returns early when this moves). */
 extern volatile uint32_t x86_irqs_taken;
+#define X86_APIC_SPURIOUS_VECTOR 0xff
 void x86_apic_init(void);
 void x86_apic_eoi(void);
 void x86_apic_timer_init(void);
