@@ -92,7 +92,7 @@ cat >"$out/job/run" <<'JOB'
 # bench/nested.sh's job in L1: RUNS x (hvprobe, Linux) L2 boots, marked on L2's console.
 l2out=$1
 . /job/env
-hv=hv-relaxed,hv-vapic,hv-vpindex,hv-runtime,hv-time,hv-synic,hv-stimer
+hv=hv-relaxed,hv-vapic,hv-vpindex,hv-runtime,hv-time,hv-synic,hv-stimer,hv-frequencies
 dev=(-device vmbus-bridge)
 [[ ${HVPROBE_HV_BALLOON:-0} == 1 ]] && dev+=(-device hv-balloon)
 for ((i = 1; i <= RUNS; i++)); do

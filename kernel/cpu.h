@@ -64,6 +64,14 @@ uint64_t cpu_now_ns(void);
 uint64_t cpu_rdtsc(void);
 
 /*
+ * Rates measured at boot, in Hz, to hold what a host claims against: the
+ * TSC's, and the local APIC timer's input clock (before its divider).
+ * 0 when unknown.
+ */
+uint64_t cpu_tsc_hz(void);
+uint64_t cpu_apic_timer_hz(void);
+
+/*
  * From now on derive cpu_now_ns() from @read_100ns (the partition reference
  * counter), continuing from the current time without a jump.
  */

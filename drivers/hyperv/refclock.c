@@ -2,18 +2,21 @@
  * The partition reference time (TLFS §12.3-12.7; HYPERV-PROTOCOL.md §2.5):
  * the TIME_REF_COUNT MSR and the reference TSC page, both in 100 ns units.
  * Each is checked against the TSC clock calibrated at boot, and the better
- * one becomes the kernel's clock.
+ * one becomes the kernel's clock.  Also the frequency MSRs, against the
+ * rates measured at boot.
  */
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/msr.h"
 #include "drivers/hyperv/platform.h"
 #include "kernel/cpu.h"
+#include "lib/fmt.h"
 #include "lib/report.h"
 
 #define CROSSCHECK_NS 50000000ull      /* compare over 50 ms */
 #define CROSSCHECK_TOLERANCE_PCT 10    /* nested and emulated hosts are noisy */
 #define TSC_PAGE_TOLERANCE_100NS 10000 /* page and MSR agree within 1 ms */
 #define TSC_PAGE_RETRIES 100
+#define FREQUENCY_TOLERANCE_PCT 10     /* calibration under emulation is a few % off */
 
 static struct hv_ref_tsc_page *tsc_page;
 
@@ -114,8 +117,57 @@ static void check_reference_tsc_page(void)
 		tsc_page = NULL;
 }
 
+/* @claimed Hz (the host's: any value) within the tolerance of @measured Hz? */
+static bool rate_agrees(uint64_t claimed, uint64_t measured)
+{
+	uint64_t diff = claimed > measured ? claimed - measured : measured - claimed;
+
+	return claimed && diff <= measured / 100 * FREQUENCY_TOLERANCE_PCT;
+}
+
+/* "1234.567 MHz" into @buf. */
+static const char *mhz(char *buf, size_t n, uint64_t hz)
+{
+	fmt_snprintf(buf, n, "%llu.%03llu MHz", (unsigned long long)(hz / 1000000),
+		     (unsigned long long)(hz / 1000 % 1000));
+	return buf;
+}
+
+/*
+ * hv.clock.frequencies: TSC_FREQUENCY and APIC_FREQUENCY against the TSC rate
+ * calibrated at boot and the local APIC timer's measured input clock.  A
+ * guest that trusts them (Linux skips its own calibration) keeps wrong time
+ * when they are off.
+ */
+static void check_frequencies(const struct hv_info *hv)
+{
+	uint64_t tsc, apic, mt = cpu_tsc_hz(), ma = cpu_apic_timer_hz();
+	char a[24], b[24], c[24], d[24];
+
+	if (!(hv->privileges & HV_PRIV_FREQUENCY_MSRS)) {
+		check("hv.clock.frequencies", CHECK_SKIP, "the host grants no AccessFrequencyMsrs privilege");
+		return;
+	}
+	if (hv_msr_read(HV_MSR_TSC_FREQUENCY, &tsc) || hv_msr_read(HV_MSR_APIC_FREQUENCY, &apic)) {
+		check("hv.clock.frequencies", CHECK_FAIL,
+		      "rdmsr TSC_FREQUENCY or APIC_FREQUENCY raised #GP although AccessFrequencyMsrs is granted");
+		return;
+	}
+	if (!mt) {
+		check("hv.clock.frequencies", CHECK_SKIP,
+		      "TSC_FREQUENCY %s, APIC_FREQUENCY %s: no measured TSC rate to hold them against",
+		      mhz(a, sizeof(a), tsc), mhz(b, sizeof(b), apic));
+		return;
+	}
+	check_that("hv.clock.frequencies", rate_agrees(tsc, mt) && (!ma || rate_agrees(apic, ma)),
+		   "TSC_FREQUENCY %s (measured %s), APIC_FREQUENCY %s (measured %s; within %u%% wanted)",
+		   mhz(a, sizeof(a), tsc), mhz(b, sizeof(b), mt), mhz(c, sizeof(c), apic),
+		   ma ? mhz(d, sizeof(d), ma) : "no APIC timer", FREQUENCY_TOLERANCE_PCT);
+}
+
 void hv_clock_setup(const struct hv_info *hv)
 {
+	check_frequencies(hv);
 	if (!(hv->privileges & HV_PRIV_REF_COUNTER)) {
 		check("hv.clock.reference", CHECK_SKIP,
 		      "the host grants no AccessPartitionReferenceCounter privilege; keeping the TSC clock");

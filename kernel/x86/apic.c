@@ -81,6 +81,12 @@ void x86_apic_eoi(void)
 		apic_write(APIC_REG_EOI, 0);
 }
 
+/* The timer's input clock: ticks at divide-by-16, times 16. */
+uint64_t cpu_apic_timer_hz(void)
+{
+	return ticks_per_ms * 1000 * 16;
+}
+
 /* The timer's interrupt only has to end a halt: x86_irqs_taken moves. */
 static void apic_timer_isr(void *ctx)
 {

@@ -167,7 +167,7 @@ void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages)
 
 /* ---- clock: the TSC, calibrated by boot/ against UEFI Stall() ---- */
 
-static uint64_t tsc_origin;
+static uint64_t tsc_origin, tsc_rate;
 static uint64_t ns_mult; /* ns per TSC tick, 32.32 fixed point */
 static uint64_t (*ref_read)(void);
 static uint64_t ref_base, ref_base_ns;
@@ -175,7 +175,13 @@ static uint64_t ref_base, ref_base_ns;
 void x86_clock_init(uint64_t tsc_hz, uint64_t origin)
 {
 	tsc_origin = origin;
+	tsc_rate = tsc_hz;
 	ns_mult = tsc_hz ? (1000000000ull << 32) / tsc_hz : 0;
+}
+
+uint64_t cpu_tsc_hz(void)
+{
+	return tsc_rate;
 }
 
 static uint64_t tsc_now_ns(void)

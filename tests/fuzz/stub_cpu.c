@@ -134,6 +134,16 @@ uint64_t cpu_rdtsc(void)
 
 void cpu_clock_use_reference(uint64_t (*read_100ns)(void)) {}
 
+uint64_t cpu_tsc_hz(void)
+{
+	return 2500000000ull;
+}
+
+uint64_t cpu_apic_timer_hz(void)
+{
+	return 0;
+}
+
 static uint8_t hcpage[PAGE_SIZE] = { 0x0f, 0x01, 0xc1, 0xc3 };
 
 void *cpu_hypercall_page(void)

@@ -231,6 +231,17 @@ uint64_t cpu_rdtsc(void)
 	return sim.now_ns * TSC_PER_NS_X10 / 10;
 }
 
+/* The simulated TSC's rate and the APIC timer clock the host reports. */
+uint64_t cpu_tsc_hz(void)
+{
+	return TSC_PER_NS_X10 * 100000000ull;
+}
+
+uint64_t cpu_apic_timer_hz(void)
+{
+	return SIM_APIC_HZ;
+}
+
 /* Virtual time is already the partition's time: nothing to switch. */
 void cpu_clock_use_reference(uint64_t (*read_100ns)(void)) {}
 

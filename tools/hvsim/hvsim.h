@@ -12,6 +12,9 @@
 #ifndef HVSIM_H
 #define HVSIM_H
 
+/* The simulated local APIC timer's input clock (what APIC_FREQUENCY reports). */
+#define SIM_APIC_HZ 200000000ull
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -58,6 +61,7 @@ enum sim_misbehaviour {
 	MB_IRQ_STORM,               /* 10000 of them */
 	MB_REF_COUNTER_FROZEN,      /* TIME_REF_COUNT does not advance */
 	MB_REF_TSC_WRONG,           /* the reference TSC page runs at twice the rate */
+	MB_FREQUENCY_WRONG,         /* TSC_FREQUENCY says twice the TSC's real rate */
 	/* VMBus (vmbus.c) */
 	MB_VMBUS_REFUSE_ALL,        /* VERSION_RESPONSE refuses every version */
 	MB_VMBUS_WRONG_REPLY,       /* INITIATE_CONTACT is answered by ALLOFFERS_DELIVERED */

@@ -81,6 +81,7 @@ const char *const sim_misbehaviour_names[MB_COUNT] = {
 	[MB_IRQ_STORM] = "irq_storm",
 	[MB_REF_COUNTER_FROZEN] = "ref_counter_frozen",
 	[MB_REF_TSC_WRONG] = "ref_tsc_wrong",
+	[MB_FREQUENCY_WRONG] = "frequency_wrong",
 	[MB_VMBUS_REFUSE_ALL] = "vmbus_refuse_all",
 	[MB_VMBUS_WRONG_REPLY] = "vmbus_wrong_reply",
 	[MB_VMBUS_SILENT] = "vmbus_silent",

@@ -116,6 +116,13 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 			return GP;
 		*val = sim.ref_tsc;
 		return 0;
+	case HV_MSR_TSC_FREQUENCY:
+	case HV_MSR_APIC_FREQUENCY:
+		if (!priv(HV_PRIV_FREQUENCY_MSRS))
+			return GP;
+		*val = msr == HV_MSR_APIC_FREQUENCY ? SIM_APIC_HZ
+		     : cpu_tsc_hz() * (sim_mb[MB_FREQUENCY_WRONG] ? 2 : 1);
+		return 0;
 	case HV_MSR_SCONTROL:
 	case HV_MSR_SVERSION:
 	case HV_MSR_SIEFP:
