@@ -38,7 +38,8 @@ table, and exits with the guest's verdict.
                       through QEMU's monitor: lower the guest's target by MIB, then
                       raise it back (tools/host/qmp-balloon.sh); the guest observes
                       for 70 s unless --set observe= says otherwise, as hv-balloon
-                      waits 50 s before its first request
+                      waits 50 s before its first request; exit status 1 when the
+                      cycle did not complete
   --timeout SECONDS   give up on the guest after this long (default 120)
   --out DIR           where the log, ISO and firmware variables go (default build/run)
   --quiet             do not stream the console, only print the verdict
@@ -175,6 +176,14 @@ if [[ $exit_verdict != "$verdict" ]]; then
 	exit 1
 fi
 echo "run.sh: verdict $verdict (log: $log)" >&2
+# --balloon: the host's side of the cycle (qmp-balloon.sh) must have completed too
+if [[ -n ${HVPROBE_BALLOON:-} ]]; then
+	grep '^balloon: ' "$out/host.stderr" | sed 's/^/run.sh: /' >&2
+	if ! grep -q '^balloon: cycle complete$' "$out/host.stderr"; then
+		echo "run.sh: the balloon cycle did not complete (see $out/host.stderr)" >&2
+		exit 1
+	fi
+fi
 case "$verdict" in
 PASS) exit 0 ;;
 NO-HYPERV) exit 3 ;;
