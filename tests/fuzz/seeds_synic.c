@@ -1,7 +1,7 @@
 /*
  * Seeds for the SynIC slot target (fuzz_synic.c): a flags byte, then the
  * 256-byte slots a well-behaved host writes into SINT 2, Pending set on
- * every message but the last of a burst.
+ * every message but the last of a burst; and one payload size too large.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -88,6 +88,14 @@ static void synic_seeds(void)
 	begin(EVENT | WIN10);
 	slot(HV_MESSAGE_TYPE_NONE, &all, 0, false);
 	seed_put("synic", "event-only", buf, pos);
+
+	/* one byte more than a slot holds: dropped, and the next one still delivered */
+	begin(IRQ | WIN10 | OFFERS);
+	slot(HV_MESSAGE_TYPE_VMBUS, &all, sizeof(all), true);
+	((struct hv_message *)(buf + pos - HV_MESSAGE_SIZE))->header.payload_size =
+		HV_MESSAGE_PAYLOAD_MAX + 1;
+	slot(HV_MESSAGE_TYPE_VMBUS, &all, sizeof(all), false);
+	seed_put("synic", "oversized", buf, pos);
 }
 
 SEEDS(synic_seeds)
