@@ -219,13 +219,19 @@ void sim_kbd_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, cons
 		activate(&kh);
 }
 
-/* Closed: no more keystrokes (its timer is disarmed). */
+/* @h's channel @ch closed: no more events (its pending timer is disarmed by the new generation). */
+static void input_close(struct input_host *h, const struct sim_channel *ch)
+{
+	if (ch == h->ch) {
+		h->active = false;
+		h->generation = ++generations;
+	}
+}
+
+/* Closed: no more keystrokes. */
 void sim_kbd_close(struct sim_channel *ch)
 {
-	if (ch == kh.ch) {
-		kh.active = false;
-		kh.generation = ++generations;
-	}
+	input_close(&kh, ch);
 }
 
 /* The keyboard's line at power off. */
@@ -330,10 +336,7 @@ void sim_mouse_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, co
 /* Closed: no more input reports. */
 void sim_mouse_close(struct sim_channel *ch)
 {
-	if (ch == mh.ch) {
-		mh.active = false;
-		mh.generation = ++generations;
-	}
+	input_close(&mh, ch);
 }
 
 /* The mouse's line at power off. */
