@@ -8,16 +8,17 @@
 
 static struct check_record records[REPORT_MAX_CHECKS];
 static unsigned nrecords;   /* checks seen (may exceed REPORT_MAX_CHECKS) */
-static unsigned counts[3];
+static unsigned counts[CHECK_RESULTS];
 static bool hyperv_present;
 static bool finished;
 
-static const char *const result_names[] = { "pass", "fail", "skip" };
+static const char *const result_names[CHECK_RESULTS] = { "pass", "fail", "skip", "warn" };
 
 void report_begin(void)
 {
 	nrecords = 0;
-	counts[0] = counts[1] = counts[2] = 0;
+	for (unsigned i = 0; i < CHECK_RESULTS; i++)
+		counts[i] = 0;
 	hyperv_present = false;
 	finished = false;
 	log_printf("TAP version 13\n");
@@ -45,8 +46,8 @@ static void record(const char *id, enum check_result r, const char *fmt, va_list
 		rec->t_ms = t_ms;
 	}
 
-	if (r == CHECK_SKIP)
-		log_printf("ok %u - %s # SKIP %s\n", n, id, reason);
+	if (r == CHECK_SKIP || r == CHECK_WARN)
+		log_printf("ok %u - %s # %s %s\n", n, id, r == CHECK_SKIP ? "SKIP" : "WARN", reason);
 	else
 		log_printf("%s %u - %s: %s\n", r == CHECK_PASS ? "ok" : "not ok", n, id, reason);
 
@@ -68,6 +69,15 @@ void check(const char *id, enum check_result r, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	record(id, r, fmt, ap);
+	va_end(ap);
+}
+
+void check_warn(const char *id, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	record(id, CHECK_WARN, fmt, ap);
 	va_end(ap);
 }
 
@@ -114,6 +124,21 @@ unsigned report_count(enum check_result r)
 	return counts[r];
 }
 
+unsigned report_total(void)
+{
+	return nrecords;
+}
+
+void report_summary(char *buf, size_t size)
+{
+	size_t n = (size_t)fmt_snprintf(buf, size, "%u passed, %u failed, %u skipped",
+					counts[CHECK_PASS], counts[CHECK_FAIL], counts[CHECK_SKIP]);
+
+	if (counts[CHECK_WARN] && n < size)
+		fmt_snprintf(buf + n, size - n, ", %u warning%s", counts[CHECK_WARN],
+			     counts[CHECK_WARN] == 1 ? "" : "s");
+}
+
 const struct check_record *report_get(unsigned n)
 {
 	return n < nrecords && n < REPORT_MAX_CHECKS ? &records[n] : NULL;
@@ -128,6 +153,7 @@ enum exit_status report_finish(void)
 {
 	enum exit_status st;
 	const char *verdict;
+	char summary[96];
 
 	if (counts[CHECK_FAIL])
 		st = EXIT_FAIL, verdict = "FAIL";
@@ -139,8 +165,8 @@ enum exit_status report_finish(void)
 		return st;
 	finished = true;
 	log_printf("1..%u\n", nrecords);
-	log_printf("hvprobe: %u passed, %u failed, %u skipped\n", counts[CHECK_PASS],
-		   counts[CHECK_FAIL], counts[CHECK_SKIP]);
+	report_summary(summary, sizeof(summary));
+	log_printf("hvprobe: %s\n", summary);
 	log_printf("hvprobe: verdict %s%s\n", verdict,
 		   st == EXIT_NO_HYPERV ? " (no Hyper-V interface)" : "");
 	return st;

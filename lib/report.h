@@ -6,8 +6,14 @@
  *   ok 3 - hv.cpuid.interface: "Hv#1", vendor "Microsoft Hv"
  *   {"check":"hv.cpuid.interface","result":"pass","n":3,"t_ms":12,"reason":"..."}
  * (TAP 13 and one JSON object per line).  report_finish() prints the plan,
- * "hvprobe: N passed, N failed, N skipped" and the verdict line
- * "hvprobe: verdict PASS|FAIL|NO-HYPERV", and returns the exit status.
+ * "hvprobe: N passed, N failed, N skipped" (", N warnings" follows when there
+ * are any) and the verdict line "hvprobe: verdict PASS|FAIL|NO-HYPERV", and
+ * returns the exit status.
+ *
+ * A warning is a deviation that real guests tolerate (Linux works around it,
+ * or the TLFS allows it): shown everywhere, never a failure.  Its TAP line is
+ * "ok N - ID # WARN REASON" (a TAP consumer sees a passed test with a
+ * comment), its JSON result "warn".
  */
 #ifndef HVPROBE_REPORT_H
 #define HVPROBE_REPORT_H
@@ -22,6 +28,8 @@ enum check_result {
 	CHECK_PASS,
 	CHECK_FAIL,
 	CHECK_SKIP,
+	CHECK_WARN,
+	CHECK_RESULTS, /* how many results there are */
 };
 
 #define REPORT_ID_MAX 64
@@ -41,6 +49,9 @@ void report_begin(void);
 /* Record one check with its reason (printf-style). */
 void check(const char *id, enum check_result r, const char *fmt, ...) FMT_PRINTF(3, 4);
 
+/* Record a warning: the host deviates in a way real guests tolerate. */
+void check_warn(const char *id, const char *fmt, ...) FMT_PRINTF(2, 3);
+
 /* Record pass when @ok, fail otherwise; returns @ok. */
 bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
 
@@ -56,8 +67,11 @@ void report_metric(const char *name, const char *fields, ...) FMT_PRINTF(2, 3);
 /* Tell the report whether the host has a Hyper-V interface (for the verdict). */
 void report_set_hyperv(bool present);
 
-/* Counts so far. */
+/* Counts so far; report_total() is the number of checks of any result. */
 unsigned report_count(enum check_result r);
+unsigned report_total(void);
+/* "N passed, N failed, N skipped[, N warnings]" into @buf. */
+void report_summary(char *buf, size_t size);
 /* The n-th recorded check (0-based), NULL past the end. */
 const struct check_record *report_get(unsigned n);
 

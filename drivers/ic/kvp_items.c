@@ -10,7 +10,7 @@
  * Guest pool (1): the report, recomputed on every read:
  *   hvprobe.verdict      "RUNNING: PASS so far" / "RUNNING: FAIL so far" until the report is finished, then PASS,
  *                        FAIL or NO-HYPERV (as the serial verdict line)
- *   hvprobe.summary      "N passed, N failed, N skipped"
+ *   hvprobe.summary      "N passed, N failed, N skipped[, N warnings]"
  *   hvprobe.check.NNN    check NNN (1-based, as in TAP) as its TAP line:
  *                        "ok 7 - vmbus.connect: version 5.2 ..."
  */
@@ -77,7 +77,7 @@ static void auto_value(unsigned i, char value[KVP_ITEM_VALUE_MAX])
 /* Checks the report can return (it keeps the first REPORT_MAX_CHECKS). */
 static unsigned checks_kept(void)
 {
-	unsigned n = report_count(CHECK_PASS) + report_count(CHECK_FAIL) + report_count(CHECK_SKIP);
+	unsigned n = report_total();
 
 	return n < REPORT_MAX_CHECKS ? n : REPORT_MAX_CHECKS;
 }
@@ -102,8 +102,9 @@ static void check_line(unsigned n, char value[KVP_ITEM_VALUE_MAX])
 
 	if (!c)
 		value[0] = '\0';
-	else if (c->result == CHECK_SKIP)
-		fmt_snprintf(value, KVP_ITEM_VALUE_MAX, "ok %u - %s # SKIP %s", n + 1, c->id, c->reason);
+	else if (c->result == CHECK_SKIP || c->result == CHECK_WARN)
+		fmt_snprintf(value, KVP_ITEM_VALUE_MAX, "ok %u - %s # %s %s", n + 1, c->id,
+			     c->result == CHECK_SKIP ? "SKIP" : "WARN", c->reason);
 	else
 		fmt_snprintf(value, KVP_ITEM_VALUE_MAX, "%s %u - %s: %s",
 			     c->result == CHECK_PASS ? "ok" : "not ok", n + 1, c->id, c->reason);
@@ -133,8 +134,7 @@ bool kvp_item_at(unsigned pool, unsigned index, char key[KVP_ITEM_KEY_MAX],
 		str_copy(value, verdict(), KVP_ITEM_VALUE_MAX);
 	} else if (index == 1) {
 		str_copy(key, "hvprobe.summary", KVP_ITEM_KEY_MAX);
-		fmt_snprintf(value, KVP_ITEM_VALUE_MAX, "%u passed, %u failed, %u skipped",
-			     report_count(CHECK_PASS), report_count(CHECK_FAIL), report_count(CHECK_SKIP));
+		report_summary(value, KVP_ITEM_VALUE_MAX);
 	} else {
 		fmt_snprintf(key, KVP_ITEM_KEY_MAX, CHECK_PREFIX "%03u", index - 1);
 		check_line(index - 2, value);

@@ -54,6 +54,19 @@ static void test_verdicts(void)
 	unit_console_reset();
 	EXPECT(report_finish() == EXIT_FAIL);
 	EXPECT_STR(unit_console, "");
+
+	/* warnings: shown on the check and counted beside the summary, never a failure */
+	unit_console_reset();
+	report_begin();
+	report_set_hyperv(true);
+	check("x", CHECK_PASS, "fine");
+	check_warn("y.late", "answered after %u ms", 7000u);
+	check_warn("z.habit", "tolerated");
+	EXPECT(strstr(unit_console, "ok 2 - y.late # WARN answered after 7000 ms\n") != NULL);
+	EXPECT(strstr(unit_console, "{\"check\":\"y.late\",\"result\":\"warn\",") != NULL);
+	EXPECT(report_count(CHECK_WARN) == 2 && report_total() == 3);
+	EXPECT(report_finish() == EXIT_PASS);
+	EXPECT(strstr(unit_console, "hvprobe: 1 passed, 0 failed, 0 skipped, 2 warnings\nhvprobe: verdict PASS\n") != NULL);
 }
 
 static void test_check_that_and_long_reason(void)

@@ -16,7 +16,7 @@ static const char style[] =
 	"body{font:14px system-ui,sans-serif;margin:24px;color:#222}"
 	"h1{font-size:20px}.PASS{color:#1a7f37}.FAIL{color:#cf222e}.NO-HYPERV,.NONE{color:#9a6700}"
 	"table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}"
-	"tr.pass td.r{color:#1a7f37}tr.fail td.r{color:#cf222e;font-weight:bold}tr.skip td.r{color:#9a6700}"
+	"tr.pass td.r{color:#1a7f37}tr.fail td.r{color:#cf222e;font-weight:bold}tr.skip td.r{color:#9a6700}tr.warn td.r{color:#bc4c00;font-weight:bold}"
 	"svg{border:1px solid #ddd;margin:4px 16px 4px 0}.plots{display:flex;flex-wrap:wrap}"
 	"code{font-size:12px}";
 
@@ -135,8 +135,8 @@ void write_html(FILE *f, const struct run *r)
 		v, style, script);
 	fprintf(f, "<h1>hvprobe: verdict <span id=\"verdict\" class=\"%s\">%s</span></h1>\n", v,
 		r->verdict ? r->verdict : "none (the log ends before a verdict)");
-	fprintf(f, "<p id=\"counts\">%ld passed, %ld failed, %ld skipped</p>\n", r->passed, r->failed,
-		r->skipped);
+	fprintf(f, "<p id=\"counts\">%ld passed, %ld failed, %ld skipped, %ld warnings</p>\n",
+		r->passed, r->failed, r->skipped, r->warnings);
 	fprintf(f, "<h2>Host</h2><table id=\"host\"><tr><th>CPUID vendor</th><td>");
 	put_xml(f, r->vendor ? r->vendor : "(not reported)");
 	fprintf(f, "</td></tr><tr><th>VMBus version</th><td>");
@@ -156,7 +156,7 @@ void write_html(FILE *f, const struct run *r)
 	fprintf(f, "<h2>Checks</h2><p>Layer <select id=\"layer\" onchange=\"f()\"><option value=\"\">all</option>");
 	option_list(f, r);
 	fprintf(f, "</select> Result <select id=\"result\" onchange=\"f()\"><option value=\"\">all</option>"
-		   "<option>pass</option><option>fail</option><option>skip</option></select></p>\n");
+		   "<option>pass</option><option>fail</option><option>skip</option><option>warn</option></select></p>\n");
 	fprintf(f, "<table id=\"checks\"><thead><tr><th>#</th><th>check</th><th>result</th><th>reason</th><th>ms</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < r->nchecks; i++) {
 		const struct check *c = &r->checks[i];

@@ -9,8 +9,8 @@ void write_json(FILE *f, const struct run *r)
 	else
 		fputs("null", f);
 	fprintf(f, ",\n  \"complete\": %s,\n", r->verdict ? "true" : "false");
-	fprintf(f, "  \"summary\": {\"passed\": %ld, \"failed\": %ld, \"skipped\": %ld},\n",
-		r->passed, r->failed, r->skipped);
+	fprintf(f, "  \"summary\": {\"passed\": %ld, \"failed\": %ld, \"skipped\": %ld, \"warnings\": %ld},\n",
+		r->passed, r->failed, r->skipped, r->warnings);
 	fprintf(f, "  \"host\": {\"vendor\": ");
 	put_json_string(f, r->vendor ? r->vendor : "");
 	fprintf(f, ", \"vmbus_version\": ");

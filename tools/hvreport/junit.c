@@ -1,6 +1,7 @@
 /*
  * junit.xml: one testcase per check (classname = its layer), failures and
- * skips with their reasons.  A log without a verdict adds a failing
+ * skips with their reasons; a warning passes (JUnit has no such outcome)
+ * with "WARN: reason" as its system-out, so CI pages still show it.  A log without a verdict adds a failing
  * testcase "hvprobe.verdict", so CI never reads a crashed run as green.
  */
 #include <string.h>
@@ -34,6 +35,12 @@ void write_junit(FILE *f, const struct run *r)
 		fprintf(f, "\" time=\"%.3f\"", t < 0 ? 0.0 : t);
 		if (!strcmp(c->result, "pass")) {
 			fprintf(f, "/>\n");
+			continue;
+		}
+		if (!strcmp(c->result, "warn")) {
+			fprintf(f, ">\n      <system-out>WARN: ");
+			put_xml(f, c->reason);
+			fprintf(f, "</system-out>\n    </testcase>\n");
 			continue;
 		}
 		fprintf(f, ">\n      <%s message=\"", !strcmp(c->result, "fail") ? "failure" : "skipped");

@@ -157,8 +157,8 @@ int run_read(FILE *f, struct run *r)
 			r->interface = dup_between(line, "interface ", "\n");
 		} else if (!strncmp(line, "hvprobe: vmbus: offer relid", 27))
 			read_offer(r, line);
-		else if (sscanf(line, "hvprobe: %ld passed, %ld failed, %ld skipped", &r->passed,
-				&r->failed, &r->skipped) == 3)
+		else if (sscanf(line, "hvprobe: %ld passed, %ld failed, %ld skipped, %ld warning",
+				&r->passed, &r->failed, &r->skipped, &r->warnings) >= 3)
 			r->summary = true;
 		else if (sscanf(line, "hvprobe: verdict %31s", v) == 1)
 			r->verdict = strdup(v);

@@ -36,7 +36,7 @@ struct run {
 	size_t nmetrics;
 	char *verdict;          /* NULL: the log ends before the verdict */
 	char *vendor, *interface, *vmbus;
-	long passed, failed, skipped;
+	long passed, failed, skipped, warnings;
 	bool summary;
 	char *last_line;        /* the log's last line, for a truncated run */
 };
