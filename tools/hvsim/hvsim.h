@@ -39,86 +39,30 @@ struct sim_profile {
 	uint8_t hypercall_code[8]; /* what the host writes into the hypercall page */
 	uint32_t vmbus_version;    /* highest VMBus version the host accepts; 0 = none */
 	const char *vmbus_offers;  /* the devices it offers by default (vmbus_dev.c names) */
+	const char *quirks;        /* quirks.def names, space-separated; NULL: none */
 };
 
 const struct sim_profile *sim_profile_find(const char *name);
 void sim_profile_list(void);
 
-/* ---- misbehaviours: what a broken host does (scenario "misbehave =") ---- */
+/* ---- misbehaviours and quirks (misbehaviours.def, quirks.def) ---- */
 enum sim_misbehaviour {
-	MB_GUEST_OS_ID_IGNORED,     /* GUEST_OS_ID writes are dropped */
-	MB_VERSION_ZERO,            /* leaf 0x40000002 stays zero */
-	MB_HYPERCALL_MSR_IGNORED,   /* HYPERCALL writes are dropped */
-	MB_HYPERCALL_PAGE_UNFILLED, /* the page is enabled but never filled */
-	MB_HYPERCALL_ACCEPT_ALL,    /* every hypercall returns SUCCESS */
-	MB_SYNIC_VERSION_WRONG,     /* SVERSION reads 2 */
-	MB_SYNIC_MSR_GP,            /* SynIC MSRs raise #GP despite the privilege */
-	MB_SIMP_IGNORED,            /* SIMP writes are dropped */
-	MB_TIMER_SILENT,            /* synthetic timers never fire */
-	MB_MESSAGE_BAD_SIZE,        /* messages claim a 250-byte payload */
-	MB_MESSAGE_NO_IRQ,          /* messages are delivered without an interrupt */
-	MB_IRQ_WITHOUT_MESSAGE,     /* 20 SINT interrupts with nothing behind them */
-	MB_IRQ_STORM,               /* 10000 of them */
-	MB_REF_COUNTER_FROZEN,      /* TIME_REF_COUNT does not advance */
-	MB_REF_TSC_WRONG,           /* the reference TSC page runs at twice the rate */
-	MB_FREQUENCY_WRONG,         /* TSC_FREQUENCY says twice the TSC's real rate */
-	/* VMBus (vmbus.c) */
-	MB_VMBUS_REFUSE_ALL,        /* VERSION_RESPONSE refuses every version */
-	MB_VMBUS_WRONG_REPLY,       /* INITIATE_CONTACT is answered by ALLOFFERS_DELIVERED */
-	MB_VMBUS_SILENT,            /* no control message is ever answered */
-	MB_VMBUS_NO_ALLOFFERS,      /* offers, but never ALLOFFERS_DELIVERED */
-	MB_VMBUS_DUPLICATE_RELID,   /* two offers share relid 1 */
-	MB_VMBUS_ZERO_GUID,         /* an extra offer with an all-zero class GUID */
-	MB_VMBUS_RESCIND_MID_OPEN,  /* the first IC's OPENCHANNEL gets RESCIND_CHANNELOFFER */
-	MB_VMBUS_GPADL_FAIL,        /* GPADL_CREATED status 0x8000FFFF */
-	MB_VMBUS_OPEN_FAIL,         /* OPENCHANNEL_RESULT status 0xC0000001 */
-	MB_VMBUS_CORRUPT_RING,      /* after open: a packet, then write_index = data size + 4 */
-	MB_VMBUS_OVERLONG_PACKET,   /* after open: a packet whose len8 exceeds the ring */
-	MB_VMBUS_SIGNAL_BEFORE_OPEN,/* after open: a packet written without a signal */
-	MB_VMBUS_OFFER_AFTER_UNLOAD,/* an OFFERCHANNEL after UNLOAD_RESPONSE */
-	MB_VMBUS_MESSAGE_SHORT,     /* OPENCHANNEL_RESULT is 10 bytes long */
-	MB_VMBUS_RESCIND_OFFERED,   /* the first IC's offer is rescinded before ALLOFFERS_DELIVERED */
-	MB_VMBUS_RESCIND_MID_GPADL, /* the first IC's ring GPADL gets RESCIND_CHANNELOFFER, no GPADL_CREATED */
-	MB_VMBUS_RESCIND_AFTER_OPEN,/* the first IC is rescinded 3 s after it opened */
-	/* integration services (ic_host.c), on the heartbeat channel unless named otherwise */
-	MB_IC_NO_COMMON_VERSION,    /* NEGOTIATE offers framework 9.0, heartbeat 9.0 only */
-	MB_IC_SHORT_MESSAGE,        /* a 16-byte message, shorter than the 28-byte headers */
-	MB_IC_SIZE_TOO_LARGE,       /* a heartbeat whose IC header claims 512 data bytes */
-	MB_IC_UNKNOWN_TYPE,         /* a request with icmsgtype 42 */
-	MB_IC_RESPONSE_NOT_REQUEST, /* heartbeats flagged TRANSACTION|RESPONSE */
-	MB_IC_TWO_TRANSACTIONS,     /* a second heartbeat before the first answer was read */
-	MB_HEARTBEAT_STOPS,         /* no heartbeats after the third */
-	MB_TIME_BACKWARDS,          /* timesync: the third time message is 10 minutes early */
-	MB_NO_TIMESYNC_SYNC,        /* timesync: SAMPLEs only, never a SYNC */
-	/* synthetic storage and network hosts (storvsp.c, netvsp.c) */
-	MB_STORAGE_UNKNOWN_ID,      /* a completion for a request id never sent, before the real one */
-	MB_STORAGE_OVERLONG_TRANSFER, /* READ(10) completions claim 512 bytes more than asked */
-	MB_RNDIS_BAD_LENGTH,        /* RNDIS control replies claim 16 bytes more than they carry */
-	MB_LINK_FLAPS,              /* the link goes down and up 3 times after the packet filter */
-	/* keyboard, mouse and Dynamic Memory hosts (synth_input.c, dm_host.c) */
-	MB_KEYBOARD_REFUSE,         /* the keyboard's PROTOCOL_RESPONSE refuses version 1.0 */
-	MB_MOUSE_REPORT_TOO_LARGE,  /* after the ACK (with "pointer =" set): a report claiming 64 bytes, 7 sent */
-	MB_DM_SIZE_TOO_LARGE,       /* a BALLOON_REQUEST whose header claims 4096 bytes, 16 sent */
-	MB_DM_BALLOON_TOO_MANY,     /* 2 s after the capabilities: twice the guest's RAM asked for */
-	MB_DM_UNBALLOON_UNKNOWN,    /* 2 s after the capabilities: 4 pages never ballooned given back */
-	/* KVP, VSS and guest file copy hosts (ic_kvp.c, ic_vss.c, ic_fcopy.c) */
-	MB_KVP_SIZE_TOO_LARGE,      /* a SET whose value_size (4096) exceeds the 2048-byte field */
-	MB_KVP_POOL_OUT_OF_RANGE,   /* an ENUMERATE of pool 7 (pools are 0-4) */
-	MB_KVP_INDEX_JUMPS,         /* the Auto pool walk goes 0, 1, 3 */
-	MB_KVP_BAD_UTF16,           /* a SET whose key holds a lone high surrogate */
-	MB_VSS_THAW_WITHOUT_FREEZE, /* the backup begins with a THAW */
-	MB_VSS_DOUBLE_FREEZE,       /* a second FREEZE before the THAW */
-	MB_VSS_CLUSTER_QUERY,       /* QUERY_GUEST_CLUSTER_INFORMATION (6.0) after negotiating 5.0 */
-	MB_FCOPY_FRAGMENT_BEYOND,   /* after the last fragment, 100 bytes past the declared size */
-	MB_FCOPY_COMPLETE_EARLY,    /* COMPLETE_FCOPY right after START_FILE_COPY */
-	MB_FCOPY_OUT_OF_ORDER,      /* the third fragment is sent second */
-	MB_FCOPY_OVERLAP,           /* the second fragment overlaps the first by 100 bytes */
-	MB_FCOPY_BAD_UTF16,         /* a file name with a lone low surrogate */
+#define MB(e, about) MB_##e,
+#include "tools/hvsim/misbehaviours.def"
+#undef MB
 	MB_COUNT
+};
+enum sim_quirk {
+#define QUIRK(e, about) QUIRK_##e,
+#include "tools/hvsim/quirks.def"
+#undef QUIRK
+	QUIRK_COUNT
 };
 
 extern const char *const sim_misbehaviour_names[MB_COUNT];
 extern bool sim_mb[MB_COUNT];
+extern const char *const sim_quirk_names[QUIRK_COUNT];
+extern bool sim_quirk[QUIRK_COUNT];
 
 /* ---- the simulated machine (cpu.c) ---- */
 struct sim {

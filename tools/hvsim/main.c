@@ -3,12 +3,14 @@
  * the simulated host.
  *
  *   hvprobe-sim [--scenario FILE] [--config FILE] [--profile NAME]
- *               [--misbehave NAME]... [--list]
+ *               [--misbehave NAME]... [--quirk NAME]... [--list]
  *
  * A scenario (a .scn file in tests/sim) is a declarative file of "key = value" lines:
  *   profile = hyperv-2019          the host profile (see --list)
  *   guest = expect=hyperv          a line for the guest's hvprobe.cfg (repeatable)
  *   misbehave = irq_storm          a host misbehaviour (repeatable, see --list)
+ *   quirk = ic_txid_zero           a legal host habit (repeatable, see --list); a
+ *                                  profile's own quirks are always on
  *   expect = ...                   read by tests/sim/run, ignored here
  * and for the VMBus host (vmbus.c; without them the profile's defaults apply):
  *   vmbus = 5.2                    highest version accepted: none, 0.13, 1.1, 2.4,
@@ -65,72 +67,60 @@
 #define ARENA_GPA 0x10000000ull   /* guest RAM starts at 256 MiB */
 #define ARENA_SIZE (64ull << 20)
 
+/* the scenario names: the enum names in lower case */
+static const char *const mb_about[MB_COUNT] = {
+#define MB(e, about) about,
+#include "tools/hvsim/misbehaviours.def"
+#undef MB
+};
+static const char *const quirk_about[QUIRK_COUNT] = {
+#define QUIRK(e, about) about,
+#include "tools/hvsim/quirks.def"
+#undef QUIRK
+};
+static char mb_names[MB_COUNT][40], quirk_names[QUIRK_COUNT][40];
 const char *const sim_misbehaviour_names[MB_COUNT] = {
-	[MB_GUEST_OS_ID_IGNORED] = "guest_os_id_ignored",
-	[MB_VERSION_ZERO] = "version_zero",
-	[MB_HYPERCALL_MSR_IGNORED] = "hypercall_msr_ignored",
-	[MB_HYPERCALL_PAGE_UNFILLED] = "hypercall_page_unfilled",
-	[MB_HYPERCALL_ACCEPT_ALL] = "hypercall_accept_all",
-	[MB_SYNIC_VERSION_WRONG] = "synic_version_wrong",
-	[MB_SYNIC_MSR_GP] = "synic_msr_gp",
-	[MB_SIMP_IGNORED] = "simp_ignored",
-	[MB_TIMER_SILENT] = "timer_silent",
-	[MB_MESSAGE_BAD_SIZE] = "message_bad_size",
-	[MB_MESSAGE_NO_IRQ] = "message_no_irq",
-	[MB_IRQ_WITHOUT_MESSAGE] = "irq_without_message",
-	[MB_IRQ_STORM] = "irq_storm",
-	[MB_REF_COUNTER_FROZEN] = "ref_counter_frozen",
-	[MB_REF_TSC_WRONG] = "ref_tsc_wrong",
-	[MB_FREQUENCY_WRONG] = "frequency_wrong",
-	[MB_VMBUS_REFUSE_ALL] = "vmbus_refuse_all",
-	[MB_VMBUS_WRONG_REPLY] = "vmbus_wrong_reply",
-	[MB_VMBUS_SILENT] = "vmbus_silent",
-	[MB_VMBUS_NO_ALLOFFERS] = "vmbus_no_alloffers",
-	[MB_VMBUS_DUPLICATE_RELID] = "vmbus_duplicate_relid",
-	[MB_VMBUS_ZERO_GUID] = "vmbus_zero_guid",
-	[MB_VMBUS_RESCIND_MID_OPEN] = "vmbus_rescind_mid_open",
-	[MB_VMBUS_GPADL_FAIL] = "vmbus_gpadl_fail",
-	[MB_VMBUS_OPEN_FAIL] = "vmbus_open_fail",
-	[MB_VMBUS_CORRUPT_RING] = "vmbus_corrupt_ring",
-	[MB_VMBUS_OVERLONG_PACKET] = "vmbus_overlong_packet",
-	[MB_VMBUS_SIGNAL_BEFORE_OPEN] = "vmbus_signal_before_open",
-	[MB_VMBUS_OFFER_AFTER_UNLOAD] = "vmbus_offer_after_unload",
-	[MB_VMBUS_MESSAGE_SHORT] = "vmbus_message_short",
-	[MB_VMBUS_RESCIND_OFFERED] = "vmbus_rescind_offered",
-	[MB_VMBUS_RESCIND_MID_GPADL] = "vmbus_rescind_mid_gpadl",
-	[MB_VMBUS_RESCIND_AFTER_OPEN] = "vmbus_rescind_after_open",
-	[MB_IC_NO_COMMON_VERSION] = "ic_no_common_version",
-	[MB_IC_SHORT_MESSAGE] = "ic_short_message",
-	[MB_IC_SIZE_TOO_LARGE] = "ic_size_too_large",
-	[MB_IC_UNKNOWN_TYPE] = "ic_unknown_type",
-	[MB_IC_RESPONSE_NOT_REQUEST] = "ic_response_not_request",
-	[MB_IC_TWO_TRANSACTIONS] = "ic_two_transactions",
-	[MB_HEARTBEAT_STOPS] = "heartbeat_stops",
-	[MB_TIME_BACKWARDS] = "time_backwards",
-	[MB_NO_TIMESYNC_SYNC] = "no_timesync_sync",
-	[MB_STORAGE_UNKNOWN_ID] = "storage_unknown_id",
-	[MB_STORAGE_OVERLONG_TRANSFER] = "storage_overlong_transfer",
-	[MB_RNDIS_BAD_LENGTH] = "rndis_bad_length",
-	[MB_LINK_FLAPS] = "link_flaps",
-	[MB_KEYBOARD_REFUSE] = "keyboard_refuse",
-	[MB_MOUSE_REPORT_TOO_LARGE] = "mouse_report_too_large",
-	[MB_DM_SIZE_TOO_LARGE] = "dm_size_too_large",
-	[MB_DM_BALLOON_TOO_MANY] = "dm_balloon_too_many",
-	[MB_DM_UNBALLOON_UNKNOWN] = "dm_unballoon_unknown",
-	[MB_KVP_SIZE_TOO_LARGE] = "kvp_size_too_large",
-	[MB_KVP_POOL_OUT_OF_RANGE] = "kvp_pool_out_of_range",
-	[MB_KVP_INDEX_JUMPS] = "kvp_index_jumps",
-	[MB_KVP_BAD_UTF16] = "kvp_bad_utf16",
-	[MB_VSS_THAW_WITHOUT_FREEZE] = "vss_thaw_without_freeze",
-	[MB_VSS_DOUBLE_FREEZE] = "vss_double_freeze",
-	[MB_VSS_CLUSTER_QUERY] = "vss_cluster_query",
-	[MB_FCOPY_FRAGMENT_BEYOND] = "fcopy_fragment_beyond",
-	[MB_FCOPY_COMPLETE_EARLY] = "fcopy_complete_early",
-	[MB_FCOPY_OUT_OF_ORDER] = "fcopy_out_of_order",
-	[MB_FCOPY_OVERLAP] = "fcopy_overlap",
-	[MB_FCOPY_BAD_UTF16] = "fcopy_bad_utf16",
+#define MB(e, about) mb_names[MB_##e],
+#include "tools/hvsim/misbehaviours.def"
+#undef MB
+};
+const char *const sim_quirk_names[QUIRK_COUNT] = {
+#define QUIRK(e, about) quirk_names[QUIRK_##e],
+#include "tools/hvsim/quirks.def"
+#undef QUIRK
 };
 bool sim_mb[MB_COUNT];
+bool sim_quirk[QUIRK_COUNT];
+
+/* Fill @dst with the lower-case form of "A_B" */
+static void lower_name(char *dst, size_t n, const char *src)
+{
+	size_t i;
+
+	for (i = 0; src[i] && i + 1 < n; i++)
+		dst[i] = (char)((src[i] >= 'A' && src[i] <= 'Z') ? src[i] - 'A' + 'a' : src[i]);
+	dst[i] = '\0';
+}
+
+/* The scenario names, from the enum names (before anything is parsed). */
+static void names_init(void)
+{
+	static const char *const mb_enum[MB_COUNT] = {
+#define MB(e, about) #e,
+#include "tools/hvsim/misbehaviours.def"
+#undef MB
+	};
+	static const char *const quirk_enum[QUIRK_COUNT] = {
+#define QUIRK(e, about) #e,
+#include "tools/hvsim/quirks.def"
+#undef QUIRK
+	};
+
+	for (int i = 0; i < MB_COUNT; i++)
+		lower_name(mb_names[i], sizeof(mb_names[i]), mb_enum[i]);
+	for (int i = 0; i < QUIRK_COUNT; i++)
+		lower_name(quirk_names[i], sizeof(quirk_names[i]), quirk_enum[i]);
+}
 
 void sim_memory_init(uint64_t gpa, uint64_t size);
 
@@ -158,6 +148,35 @@ static void set_misbehaviour(const char *name)
 		}
 	}
 	usage_error("unknown misbehaviour", name);
+}
+
+static void set_quirk(const char *name)
+{
+	for (int i = 0; i < QUIRK_COUNT; i++) {
+		if (!strcmp(sim_quirk_names[i], name)) {
+			sim_quirk[i] = true;
+			return;
+		}
+	}
+	usage_error("unknown quirk", name);
+}
+
+/* A profile's quirks: its space-separated list. */
+static void set_profile_quirks(void)
+{
+	const char *q = sim.profile->quirks;
+	char name[40];
+
+	while (q && *q) {
+		size_t n = strcspn(q, " ");
+
+		if (n && n < sizeof(name)) {
+			memcpy(name, q, n);
+			name[n] = '\0';
+			set_quirk(name);
+		}
+		q += n + (q[n] == ' ');
+	}
 }
 
 static void add_guest_line(const char *line)
@@ -329,6 +348,8 @@ static void read_scenario(const char *path)
 			add_guest_line(val);
 		else if (!strcmp(key, "misbehave"))
 			set_misbehaviour(val);
+		else if (!strcmp(key, "quirk"))
+			set_quirk(val);
 		else if (!strcmp(key, "vmbus")) {
 			if (sim_vmbus_version_parse(val, &sim_vmbus_cfg.max_version))
 				usage_error("unknown VMBus version", val);
@@ -365,12 +386,16 @@ static void list(void)
 	sim_profile_list();
 	printf("misbehaviours:\n");
 	for (int i = 0; i < MB_COUNT; i++)
-		printf("  %s\n", sim_misbehaviour_names[i]);
+		printf("  %-28s %s\n", sim_misbehaviour_names[i], mb_about[i]);
+	printf("quirks (legal or tolerated host habits; \"quirk = NAME\"):\n");
+	for (int i = 0; i < QUIRK_COUNT; i++)
+		printf("  %-28s %s\n", sim_quirk_names[i], quirk_about[i]);
 	sim_vmbus_list();
 }
 
 int main(int argc, char **argv)
 {
+	names_init();
 	set_profile("hyperv-2019");
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -389,12 +414,18 @@ int main(int argc, char **argv)
 			set_profile(v);
 		else if (!strcmp(a, "--misbehave"))
 			set_misbehaviour(v);
+		else if (!strcmp(a, "--quirk"))
+			set_quirk(v);
 		else
 			usage_error("unknown option", a);
 		i++;
 	}
+	set_profile_quirks();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "hvsim: host profile %s: %s\n", sim.profile->name, sim.profile->about);
+	for (int q = 0; q < QUIRK_COUNT; q++)
+		if (sim_quirk[q])
+			fprintf(stderr, "hvsim: quirk %s\n", sim_quirk_names[q]);
 	sim_vmbus_init();
 
 	sim_memory_init(ARENA_GPA, ARENA_SIZE);

@@ -11,6 +11,13 @@
  * vmbus-bridge speaks up to 4.0 and (QEMU 10 + hv-balloon) offers the
  * balloon; qemu-7.2 is that bridge with nothing to offer; tcg and
  * bare-metal have no VMBus.
+ *
+ * Two profiles model hosts nobody here wrote, each with its quirks
+ * (quirks.def): openvmm is Microsoft's OpenVMM host (github.com/microsoft/
+ * openvmm: vmbus_server, hyperv_ic, storvsp, netvsp, uidevices), VMBus up to
+ * 6.0 ("Copper" in vmbus_core's version list); hyperv-quirks is Hyper-V as
+ * Linux's drivers (drivers/hv, hv_utils, storvsc_drv.c, netvsc, hv_balloon.c,
+ * hid-hyperv.c) say it and Azure behave, comments and workarounds included.
  */
 #include <stdio.h>
 #include <string.h>
@@ -37,30 +44,41 @@
 static const struct sim_profile profiles[] = {
 	{ "hyperv-2019", "Windows Server 2019 Hyper-V (10.0.17763)", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
-	  240, 320, CODE_VMCALL, WS2019_VMBUS },
+	  240, 320, CODE_VMCALL, WS2019_VMBUS, NULL },
 	{ "qemu-kvm", "QEMU/KVM with hv-* enlightenments (10.0.14393)", true, 0x40000005,
 	  "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0, 0,
-	  CODE_VMMCALL, QEMU_VMBUS },
+	  CODE_VMMCALL, QEMU_VMBUS, NULL },
 	{ "qemu-7.2", "QEMU 7.2/KVM: hv-* flags, vmbus-bridge (4.0) with nothing offered", true,
 	  0x40000005, "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0,
-	  0, CODE_VMMCALL, VMBUS_VERSION_WIN10, NULL },
+	  0, CODE_VMMCALL, VMBUS_VERSION_WIN10, NULL, NULL },
 	{ "kvm-hv", "QEMU/KVM with hv-passthrough (vendor \"Linux KVM Hv\")", true, 0x40000005,
 	  "Linux KVM Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0, 0,
-	  CODE_VMMCALL, QEMU_VMBUS },
+	  CODE_VMMCALL, QEMU_VMBUS, NULL },
 	{ "no-synic", "Hyper-V 2019 that withholds AccessSynicRegs", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS & ~HV_PRIV_SYNIC,
-	  0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS },
+	  0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS, NULL },
 	{ "no-hypercall", "Hyper-V 2019 that withholds AccessHypercallMsrs", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 },
 	  WS2019_PRIVS & ~HV_PRIV_HYPERCALL_MSRS, 0xbed7b2, 0x64e24, 0, 240, 320, CODE_VMCALL,
-	  WS2019_VMBUS },
+	  WS2019_VMBUS, NULL },
 	{ "no-timers", "Hyper-V 2019 without synthetic timers", true, 0x4000000a, "Microsoft Hv",
 	  HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS & ~HV_PRIV_SYNTH_TIMERS, 0xbed7b2,
-	  0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS },
+	  0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS, NULL },
+	{ "openvmm", "OpenVMM's host: its framing, message sizes and habits", true, 0x4000000a,
+	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
+	  240, 320, CODE_VMCALL, VMBUS_VERSION_WIN10_V6_0,
+	  "heartbeat shutdown timesync kvp keyboard mouse scsi nic",
+	  "offer_196_always ic_txid_zero sense_0x14 hid_size_field" },
+	{ "hyperv-quirks", "Hyper-V and Azure as Linux's drivers describe them", true, 0x4000000a,
+	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
+	  240, 320, CODE_VMCALL, VMBUS_VERSION_WIN10_V5_2,
+	  "heartbeat shutdown timesync kvp vss keyboard mouse scsi nic balloon",
+	  "unload_slow post_transient rescind_unknown ic_back_to_back ic_loose_framing clock_step "
+	  "balloon_huge balloon_back_to_back rndis_pre_fe_status srb_pending" },
 	{ "tcg", "QEMU TCG: a hypervisor without the Hyper-V interface", true, 0x40000001,
-	  "TCGTCGTCGTCG", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0, NULL },
+	  "TCGTCGTCGTCG", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0, NULL, NULL },
 	{ "bare-metal", "no hypervisor at all", false, 0, "", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0,
-	  NULL },
+	  NULL, NULL },
 };
 
 const struct sim_profile *sim_profile_find(const char *name)
