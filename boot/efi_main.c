@@ -5,9 +5,12 @@
  * firmware's Stall(), gathers the memory map, calls ExitBootServices and
  * hands a struct boot_info to the kernel.  After that the only firmware
  * service used is the runtime ResetSystem, to power off or reboot.
+ *
+ * Only gnu-efi's headers and crt0 (which applies the image's relocations)
+ * are used, not its libefi: the firmware's tables are reached directly,
+ * which keeps libefi's printing and device-path code out of the image.
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "drivers/serial/uart16550.h"
 #include "kernel/bootinfo.h"
@@ -25,6 +28,8 @@ void kernel_start(const struct boot_info *bi) __attribute__((noreturn));
 void x86_console_set_mirror(void (*fn)(const char *s, size_t n));
 
 static struct boot_info bi;
+static EFI_SYSTEM_TABLE *st;
+static EFI_BOOT_SERVICES *bs;
 static EFI_RUNTIME_SERVICES *rt;
 
 /* Mirror console output to ConOut (as UCS-2, LF -> CRLF) while boot services run. */
@@ -39,7 +44,7 @@ static void conout_write(const char *s, size_t n)
 		buf[k++] = (CHAR16)(unsigned char)s[i];
 		if (k >= ARRAY_SIZE(buf) - 2 || i + 1 == n) {
 			buf[k] = 0;
-			ST->ConOut->OutputString(ST->ConOut, buf);
+			st->ConOut->OutputString(st->ConOut, buf);
 			k = 0;
 		}
 	}
@@ -88,17 +93,21 @@ static const char *ascii(const CHAR16 *w, char *buf, size_t n)
 /* Read \hvprobe.cfg from the volume we were loaded from into bi.config. */
 static void read_config(EFI_HANDLE image)
 {
+	EFI_GUID loaded_image = EFI_LOADED_IMAGE_PROTOCOL_GUID;
+	EFI_GUID file_system = EFI_SIMPLE_FILE_SYSTEM_PROTOCOL_GUID;
 	EFI_LOADED_IMAGE *li;
+	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *volume;
 	EFI_FILE_HANDLE root, f;
 	UINTN size = sizeof(bi.config);
 	EFI_STATUS s;
 
 	bi.config_status = 1;
-	s = BS->HandleProtocol(image, &LoadedImageProtocol, (void **)&li);
+	s = bs->HandleProtocol(image, &loaded_image, (void **)&li);
 	if (EFI_ERROR(s))
 		return;
-	root = LibOpenRoot(li->DeviceHandle);
-	if (!root)
+	/* the volume the image was loaded from (the ISO's EFI boot image) */
+	s = bs->HandleProtocol(li->DeviceHandle, &file_system, (void **)&volume);
+	if (EFI_ERROR(s) || EFI_ERROR(volume->OpenVolume(volume, &root)))
 		return;
 	s = root->Open(root, &f, L"\\hvprobe.cfg", EFI_FILE_MODE_READ, 0);
 	if (s == EFI_NOT_FOUND) {
@@ -132,7 +141,7 @@ static uint64_t calibrate_tsc(void)
 {
 	uint64_t t0 = x86_rdtsc(), t1;
 
-	BS->Stall(CALIBRATION_US);
+	bs->Stall(CALIBRATION_US);
 	t1 = x86_rdtsc();
 	return (t1 - t0) * (1000000ull / CALIBRATION_US);
 }
@@ -183,7 +192,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	char vendor[64];
 
 	bi.tsc_origin = x86_rdtsc();
-	InitializeLib(image, systab);
+	st = systab;
+	bs = systab->BootServices;
 	rt = systab->RuntimeServices;
 	uart_init(UART_COM1);
 	if (!conout_is_serial())
@@ -197,9 +207,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bi.reset = boot_reset;
 
 	/* size the map, then allocate with slack: the allocation itself adds entries */
-	BS->GetMemoryMap(&map_size, NULL, &map_key, &desc_size, &desc_version);
+	bs->GetMemoryMap(&map_size, NULL, &map_key, &desc_size, &desc_version);
 	map_size += MAP_SLACK_ENTRIES * (desc_size ? desc_size : sizeof(EFI_MEMORY_DESCRIPTOR));
-	s = BS->AllocatePool(EfiLoaderData, map_size, (void **)&map);
+	s = bs->AllocatePool(EfiLoaderData, map_size, (void **)&map);
 	if (EFI_ERROR(s)) {
 		log_printf("hvprobe: cannot allocate the memory map (status 0x%llx)\n",
 			   (unsigned long long)s);
@@ -209,12 +219,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	for (bi.ebs_attempts = 1; bi.ebs_attempts <= EBS_ATTEMPTS; bi.ebs_attempts++) {
 		UINTN size = map_size;
 
-		s = BS->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &map_key, &desc_size,
+		s = bs->GetMemoryMap(&size, (EFI_MEMORY_DESCRIPTOR *)map, &map_key, &desc_size,
 				     &desc_version);
 		if (EFI_ERROR(s))
 			break;
 		/* EFI_INVALID_PARAMETER: the map changed under us (stale key); retry */
-		s = BS->ExitBootServices(image, map_key);
+		s = bs->ExitBootServices(image, map_key);
 		if (!EFI_ERROR(s)) {
 			collect_ram(map, size, desc_size);
 			kernel_start(&bi);

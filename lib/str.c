@@ -5,11 +5,32 @@
 
 #if !__STDC_HOSTED__
 /*
- * memcpy and memset come from gnu-efi's libefi, which the image links
- * anyway (plain loops, no firmware calls, so they stay valid after
- * ExitBootServices); defining them again would clash at link time.
+ * Why the attribute: GCC may turn a byte loop into a call to memcpy or
+ * memset (loop pattern distribution), which inside memcpy and memset
+ * themselves would recurse forever.
  */
-void *memmove(void *dst, const void *src, size_t n)
+#define NO_LOOP_CALLS __attribute__((optimize("no-tree-loop-distribute-patterns")))
+
+NO_LOOP_CALLS void *memcpy(void *dst, const void *src, size_t n)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+
+	while (n--)
+		*d++ = *s++;
+	return dst;
+}
+
+NO_LOOP_CALLS void *memset(void *dst, int c, size_t n)
+{
+	unsigned char *d = dst;
+
+	while (n--)
+		*d++ = (unsigned char)c;
+	return dst;
+}
+
+NO_LOOP_CALLS void *memmove(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
