@@ -36,7 +36,7 @@ KOBJS := $(patsubst %.c,$(B)/k/%.o,$(PORTABLE_SRC) $(X86_SRC)) \
          $(patsubst %.asm,$(B)/k/%.o,$(X86_ASM)) \
          $(patsubst %.c,$(B)/k/%.o,$(BOOT_SRC))
 
-.PHONY: all efi iso test unit sim fuzz hvreport clean deps-test
+.PHONY: all efi iso test check unit sim fuzz hvreport clean deps-test
 all: $(B)/hvprobe.efi $(B)/hvprobe.iso
 
 efi: $(B)/hvprobe.efi
@@ -149,6 +149,11 @@ deps-test:
 test: deps-test
 	@$(MAKE) --no-print-directory all unit sim fuzz hvreport
 	@tests/run
+
+# Everything that needs no virtual machine: unit, sim, fuzz smoke, report.
+check: deps-test
+	@$(MAKE) --no-print-directory unit sim fuzz hvreport
+	@tests/run unit sim fuzz report
 
 clean:
 	rm -rf $(B)
