@@ -12,7 +12,7 @@
  */
 #include <efi.h>
 
-#include "drivers/serial/uart16550.h"
+#include "kernel/x86/uart16550.h"
 #include "kernel/bootinfo.h"
 #include "kernel/cpu.h"
 #include "kernel/x86/x86.h"

@@ -4,7 +4,7 @@
  */
 #include "kernel/cpu.h"
 
-#include "drivers/serial/uart16550.h"
+#include "kernel/x86/uart16550.h"
 #include "kernel/bootinfo.h"
 #include "kernel/x86/x86.h"
 #include "lib/log.h"

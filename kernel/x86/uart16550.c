@@ -1,5 +1,5 @@
-/* 16550 UART driver (register layout: National Semiconductor PC16550D data sheet). */
-#include "drivers/serial/uart16550.h"
+/* 16550 UART driver, the machine's console (register layout: National Semiconductor PC16550D data sheet). */
+#include "kernel/x86/uart16550.h"
 
 #include "kernel/cpu.h"
 
