@@ -192,6 +192,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	char vendor[64];
 
 	bi.tsc_origin = x86_rdtsc();
+	log_attach(cpu_console_write, cpu_now_ns);
 	st = systab;
 	bs = systab->BootServices;
 	rt = systab->RuntimeServices;

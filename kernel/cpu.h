@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lib/exit_status.h"
+
 #define PAGE_SIZE 4096u
 
 /* Registers returned by CPUID. */
@@ -94,13 +96,6 @@ int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_
 
 /* Write raw bytes to the console (serial, or stdout in the sim build). */
 void cpu_console_write(const char *s, size_t n);
-
-/* Guest exit statuses, as told to the outside (isa-debug-exit, process exit). */
-enum exit_status {
-	EXIT_PASS = 0,
-	EXIT_FAIL = 1,
-	EXIT_NO_HYPERV = 2,
-};
 
 /* Print the register state of the caller (the panic path's dump). */
 void cpu_dump_registers(void);

@@ -3,10 +3,10 @@
 
 #include <stdbool.h>
 
-#include "kernel/cpu.h"
 #include "lib/str.h"
 
 #define PG_SHIFT 12
+#define PA_PAGE_SIZE (1ull << PG_SHIFT) /* the allocator deals in 4 KiB pages */
 
 static bool bit_get(const struct page_alloc *pa, uint64_t i)
 {
@@ -24,7 +24,7 @@ static void bit_put(struct page_alloc *pa, uint64_t i, bool used)
 /* Page-aligned [first, last) page numbers of a range; empty when first >= last. */
 static void range_pages(const struct pa_range *r, uint64_t *first, uint64_t *last)
 {
-	*first = (r->base + PAGE_SIZE - 1) >> PG_SHIFT;
+	*first = (r->base + PA_PAGE_SIZE - 1) >> PG_SHIFT;
 	*last = (r->base >> PG_SHIFT) + r->pages; /* floor of the end address */
 }
 
@@ -134,7 +134,7 @@ int pa_free(struct page_alloc *pa, uint64_t phys, uint64_t n)
 {
 	uint64_t first;
 
-	if (phys < pa->base || (phys & (PAGE_SIZE - 1)))
+	if (phys < pa->base || (phys & (PA_PAGE_SIZE - 1)))
 		return -1;
 	first = (phys - pa->base) >> PG_SHIFT;
 	if (n == 0 || first >= pa->span || n > pa->span - first)

@@ -27,7 +27,7 @@ void report_begin(void)
 static void record(const char *id, enum check_result r, const char *fmt, va_list ap)
 {
 	char reason[REPORT_REASON_MAX], json[REPORT_ID_MAX + 2 * REPORT_REASON_MAX + 96];
-	unsigned long long t_ms = cpu_now_ns() / 1000000u;
+	unsigned long long t_ms = log_now_ns() / 1000000u;
 	unsigned n = ++nrecords;
 	size_t pos;
 
@@ -111,7 +111,7 @@ void report_metric(const char *name, const char *fields, ...)
 	fmt_vsnprintf(buf, sizeof(buf), fields, ap);
 	va_end(ap);
 	log_printf("{\"metric\":\"%s\",\"t_ms\":%llu,%s}\n", name,
-		   (unsigned long long)(cpu_now_ns() / 1000000u), buf);
+		   (unsigned long long)(log_now_ns() / 1000000u), buf);
 }
 
 void report_set_hyperv(bool present)

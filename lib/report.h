@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "kernel/cpu.h"
+#include "lib/exit_status.h"
 #include "lib/fmt.h"
 
 enum check_result {

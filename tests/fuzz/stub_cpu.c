@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernel/cpu.h"
+#include "lib/log.h"
 
 #define ARENA_PAGES 512
 
@@ -164,4 +165,10 @@ void cpu_power_off(enum exit_status st, bool reboot)
 {
 	/* only a deadline or an assertion gets here: both are findings */
 	abort();
+}
+
+/* A test has no entry of the kernel's: attach the stub console and clock before main. */
+__attribute__((constructor)) static void fuzz_log_attach(void)
+{
+	log_attach(cpu_console_write, cpu_now_ns);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kernel/cpu.h"
+#include "lib/log.h"
 
 char unit_console[65536];
 size_t unit_console_len;
@@ -43,4 +44,10 @@ void cpu_page_counts(uint64_t *free_pages, uint64_t *total_pages)
 void cpu_power_off(enum exit_status st, bool reboot)
 {
 	exit(100 + (int)st);
+}
+
+/* A test has no entry of the kernel's: attach the stub console and clock before main. */
+__attribute__((constructor)) static void unit_log_attach(void)
+{
+	log_attach(cpu_console_write, cpu_now_ns);
 }

@@ -1,6 +1,8 @@
 /* Unit tests of the report (lib/report.c): TAP, JSON lines, summary, verdict. */
 #include "lib/report.h"
 
+#include <stdint.h>
+
 #include "tests/unit/unit.h"
 
 extern char unit_console[];

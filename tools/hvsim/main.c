@@ -58,6 +58,8 @@
 #include <string.h>
 
 #include "kernel/bootinfo.h"
+#include "kernel/cpu.h"
+#include "lib/log.h"
 #include "tools/hvsim/hvsim.h"
 #include "tools/hvsim/ic_host.h"
 #include "tools/hvsim/ic_services.h"
@@ -395,6 +397,7 @@ static void list(void)
 
 int main(int argc, char **argv)
 {
+	log_attach(cpu_console_write, cpu_now_ns);
 	names_init();
 	set_profile("hyperv-2019");
 	for (int i = 1; i < argc; i++) {
