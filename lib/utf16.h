@@ -2,7 +2,7 @@
  * UTF-16LE <-> UTF-8, strictly.  Hyper-V's integration services carry
  * text as UTF-16LE with a NUL terminator and a size in bytes that counts
  * the terminator (KVP keys and values, fcopy file names:
- * HYPERV-PROTOCOL.md §5.7, §5.9).  The callers pass the protocol's field
+ * docs/PROTOCOL.md §5.7, §5.9).  The callers pass the protocol's field
  * sizes as @n / @cap (KVP key 512 bytes, value 2048, fcopy name 520).
  *
  * Malformed input is refused, never repaired: an odd byte count, a
