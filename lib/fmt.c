@@ -215,3 +215,21 @@ void fmt_json_escape(char *buf, size_t n, size_t *pos, const char *s)
 		buf[o.pos < n ? o.pos : n - 1] = '\0';
 	*pos = o.pos;
 }
+
+void fmt_vadd(struct fmt_buf *b, const char *fmt, va_list ap)
+{
+	if (!b->size || b->len >= b->size - 1)
+		return;
+	b->len += (size_t)fmt_vsnprintf(b->buf + b->len, b->size - b->len, fmt, ap);
+	if (b->len > b->size - 1)
+		b->len = b->size - 1; /* cut: the formatter returned the untruncated length */
+}
+
+void fmt_add(struct fmt_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vadd(b, fmt, ap);
+	va_end(ap);
+}

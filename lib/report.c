@@ -91,6 +91,21 @@ bool check_that(const char *id, bool ok, const char *fmt, ...)
 	return ok;
 }
 
+void report_finding(const char *id, enum check_result r, unsigned *seen, const char *fmt, ...)
+{
+	char reason[REPORT_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	if ((*seen)++ == 0) {
+		record(id, r, fmt, ap);
+	} else {
+		fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+		log_printf("hvprobe: %s: %s\n", id, reason);
+	}
+	va_end(ap);
+}
+
 void report_note(const char *fmt, ...)
 {
 	char buf[256];

@@ -55,6 +55,15 @@ void check_warn(const char *id, const char *fmt, ...) FMT_PRINTF(2, 3);
 /* Record pass when @ok, fail otherwise; returns @ok. */
 bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
 
+/*
+ * A finding about the host, reported once: the first one that @seen has
+ * not counted records check @id with result @r (CHECK_FAIL or CHECK_WARN)
+ * and the reason; later ones are only logged ("hvprobe: ID: reason"), so a
+ * misbehaving host cannot flood the report.  *@seen counts them all.
+ */
+void report_finding(const char *id, enum check_result r, unsigned *seen, const char *fmt, ...)
+	FMT_PRINTF(4, 5);
+
 /* A TAP comment line ("# ..."): information that is not a check. */
 void report_note(const char *fmt, ...) FMT_PRINTF(1, 2);
 

@@ -78,7 +78,26 @@ static void test_json_escape(void)
 	EXPECT(pos == 6);
 }
 
+static void test_builder(void)
+{
+	char b[12];
+	struct fmt_buf fb = FMT_BUF(b);
+
+	EXPECT_STR(b, "");
+	fmt_add(&fb, "%s%u", fb.len ? ", " : "", 1u);
+	fmt_add(&fb, "%s%u", fb.len ? ", " : "", 22u);
+	EXPECT_STR(b, "1, 22");
+	EXPECT(fb.len == 5);
+	fmt_add(&fb, "-%s", "overflowing");  /* cut at the end, still terminated */
+	EXPECT_STR(b, "1, 22-overf");
+	EXPECT(fb.len == sizeof(b) - 1);
+	fmt_add(&fb, "more");                /* a full builder stays as it is */
+	EXPECT_STR(b, "1, 22-overf");
+	EXPECT(fb.len == sizeof(b) - 1);
+}
+
 struct unit_test unit_tests[] = {
+	{ "fmt.builder", test_builder },
 	{ "fmt.integers", test_integers },
 	{ "fmt.width_flags", test_width_flags },
 	{ "fmt.misc", test_misc },

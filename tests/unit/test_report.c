@@ -86,7 +86,24 @@ static void test_check_that_and_long_reason(void)
 	EXPECT(strstr(unit_console, "\"reason\":\"rrrr") != NULL);
 }
 
+static void test_finding_once(void)
+{
+	unsigned seen = 0;
+
+	unit_console_reset();
+	report_begin();
+	report_finding("dev.message", CHECK_FAIL, &seen, "bad size %u", 7u);
+	report_finding("dev.message", CHECK_FAIL, &seen, "bad size %u", 8u);
+	report_finding("dev.message", CHECK_FAIL, &seen, "bad size %u", 9u);
+	EXPECT(seen == 3);
+	EXPECT(report_count(CHECK_FAIL) == 1);
+	EXPECT(strstr(unit_console, "not ok 1 - dev.message: bad size 7\n") != NULL);
+	EXPECT(strstr(unit_console, "hvprobe: dev.message: bad size 9\n") != NULL);
+	EXPECT(strstr(unit_console, "ok 2 -") == NULL);
+}
+
 struct unit_test unit_tests[] = {
+	{ "report.finding_once", test_finding_once },
 	{ "report.lines", test_lines },
 	{ "report.verdicts", test_verdicts },
 	{ "report.check_that_and_long_reason", test_check_that_and_long_reason },
