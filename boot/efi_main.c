@@ -24,8 +24,6 @@
 #define MAP_SLACK_ENTRIES 16  /* room for descriptors our own allocation adds */
 #define ONE_MIB 0x100000ull
 
-void kernel_start(const struct boot_info *bi) __attribute__((noreturn));
-void x86_console_set_mirror(void (*fn)(const char *s, size_t n));
 
 static struct boot_info bi;
 static EFI_SYSTEM_TABLE *st;

@@ -237,7 +237,6 @@ void cpu_clock_use_reference(uint64_t (*read_100ns)(void))
 static void (*console_mirror)(const char *s, size_t n);
 
 /* While boot services run, boot/ may mirror the console to the UEFI screen. */
-void x86_console_set_mirror(void (*fn)(const char *s, size_t n));
 
 void x86_console_set_mirror(void (*fn)(const char *s, size_t n))
 {

@@ -7,7 +7,6 @@
 #include "kernel/cpu.h"
 #include "kernel/x86/x86.h"
 
-__attribute__((noreturn)) void kernel_start(const struct boot_info *bi);
 
 void kernel_start(const struct boot_info *bi)
 {

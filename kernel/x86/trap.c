@@ -127,7 +127,6 @@ static __attribute__((noreturn)) void exception(const struct trap_frame *f)
 	      (unsigned long long)x86_read_cr2());
 }
 
-void x86_trap_dispatch(struct trap_frame *f);
 
 void x86_trap_dispatch(struct trap_frame *f)
 {

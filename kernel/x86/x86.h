@@ -6,6 +6,7 @@
 #define HVPROBE_X86_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 static inline uint64_t x86_rdtsc(void)
@@ -131,5 +132,12 @@ void x86_clock_init(uint64_t tsc_hz, uint64_t tsc_origin);
 struct boot_info;
 void x86_mem_init(const struct boot_info *bi);
 void x86_power_init(const struct boot_info *bi);
+
+/* The kernel's entry from the UEFI entry, after ExitBootServices (start.c). */
+__attribute__((noreturn)) void kernel_start(const struct boot_info *bi);
+/* While boot services run, also show console output through @fn (cpu.c). */
+void x86_console_set_mirror(void (*fn)(const char *s, size_t n));
+/* Every exception and interrupt, from entry.asm's common stub (trap.c). */
+void x86_trap_dispatch(struct trap_frame *f);
 
 #endif

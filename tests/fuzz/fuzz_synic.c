@@ -20,12 +20,12 @@
 #include "drivers/vmbus/vmbus_internal.h"
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
+#include "tests/fuzz/stub_cpu.h"
 
 #define EOM_UNTOUCHED 0x5a5a5a5aull /* what EOM holds until the guest writes it */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
-void fuzz_interrupt(uint8_t vector);
 
 static const uint32_t versions[] = { VMBUS_VERSION_WS2008, VMBUS_VERSION_WIN7,
 				     VMBUS_VERSION_WIN8, VMBUS_VERSION_WIN10,

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "drivers/vmbus/vmbus_internal.h"
+#include "tests/fuzz/stub_cpu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
-void fuzz_reset_memory(void);
 
 static const uint32_t versions[] = { VMBUS_VERSION_WS2008, VMBUS_VERSION_WIN7,
 				     VMBUS_VERSION_WIN8, VMBUS_VERSION_WIN10,

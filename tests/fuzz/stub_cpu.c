@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kernel/cpu.h"
+#include "tests/fuzz/stub_cpu.h"
 #include "lib/log.h"
 
 #define ARENA_PAGES 512
@@ -23,9 +24,6 @@ static struct {
 	void (*fn)(void *ctx);
 	void *ctx;
 } irqs[256];
-
-void fuzz_reset_memory(void);
-void fuzz_interrupt(uint8_t vector);
 
 void fuzz_reset_memory(void)
 {

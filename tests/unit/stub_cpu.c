@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "kernel/cpu.h"
+#include "tests/unit/unit.h"
 #include "lib/log.h"
 
 char unit_console[65536];
 size_t unit_console_len;
 uint64_t unit_now_ns;
 
-void unit_console_reset(void);
 
 void unit_console_reset(void)
 {

@@ -5,10 +5,6 @@
 
 #include "tests/unit/unit.h"
 
-extern char unit_console[];
-extern uint64_t unit_now_ns;
-void unit_console_reset(void);
-
 static void test_lines(void)
 {
 	unit_console_reset();

@@ -4,12 +4,6 @@
 #include "lib/str.h"
 #include "tests/unit/unit.h"
 
-void *fs_memmove(void *dst, const void *src, size_t n);
-int fs_memcmp(const void *a, const void *b, size_t n);
-size_t fs_strlen(const char *s);
-int fs_strcmp(const char *a, const char *b);
-int fs_strncmp(const char *a, const char *b, size_t n);
-
 static void test_memmove_overlap(void)
 {
 	char a[] = "abcdefgh";

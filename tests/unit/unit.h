@@ -8,6 +8,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 struct unit_test {
@@ -52,5 +53,17 @@ extern int unit_failed_now;
 		printf("%d passed, %d failed\n", passed, failed);                  \
 		return failed ? 1 : 0;                                             \
 	}
+
+/* The stub machine (stub_cpu.c): the console text so far, and the clock. */
+extern char unit_console[];
+extern uint64_t unit_now_ns;
+void unit_console_reset(void);
+
+/* lib/str.c built freestanding, its symbols renamed fs_* (Makefile FS_SYMS). */
+void *fs_memmove(void *dst, const void *src, size_t n);
+int fs_memcmp(const void *a, const void *b, size_t n);
+size_t fs_strlen(const char *s);
+int fs_strcmp(const char *a, const char *b);
+int fs_strncmp(const char *a, const char *b, size_t n);
 
 #endif

@@ -36,7 +36,6 @@ void *sim_gpa(uint64_t gpa, uint64_t len)
 }
 
 /* Called by main(): the arena and its allocator; one page is the hypercall page. */
-void sim_memory_init(uint64_t gpa, uint64_t size);
 
 void sim_memory_init(uint64_t gpa, uint64_t size)
 {

@@ -84,6 +84,9 @@ struct sim {
 
 extern struct sim sim;
 
+/* Give the guest @size bytes of RAM at guest physical address @gpa (cpu.c). */
+void sim_memory_init(uint64_t gpa, uint64_t size);
+
 /* Guest physical address -> host pointer; NULL unless [gpa, gpa+len) is RAM. */
 void *sim_gpa(uint64_t gpa, uint64_t len);
 

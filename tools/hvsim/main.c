@@ -124,7 +124,6 @@ static void names_init(void)
 		lower_name(quirk_names[i], sizeof(quirk_names[i]), quirk_enum[i]);
 }
 
-void sim_memory_init(uint64_t gpa, uint64_t size);
 
 static struct boot_info bi;
 
