@@ -99,7 +99,14 @@ $(B)/sim/hvprobe-sim: $(SIM_SRC) $(SIM_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) -o $@ $(SIM_SRC)
 
-sim: $(B)/sim/hvprobe-sim
+# hvsim's VMBus host self-test: the host's own files, no guest drivers
+HVSIM_HOST_SRC := $(filter-out tools/hvsim/main.c,$(wildcard tools/hvsim/*.c))
+$(B)/hvsim-test/vmbus_selftest: tools/hvsim/test/vmbus_selftest.c $(HVSIM_HOST_SRC) $(SIM_HDR) \
+		lib/guid.c lib/pagealloc.c lib/str.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HCFLAGS) -o $@ $< $(HVSIM_HOST_SRC) lib/guid.c lib/pagealloc.c lib/str.c
+
+sim: $(B)/sim/hvprobe-sim $(B)/hvsim-test/vmbus_selftest
 
 # ---- fuzz targets: libFuzzer with ASan and UBSan, clang from Debian ---------
 

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kernel/panic.h"
 #include "tools/hvsim/hvsim.h"
 #include "tools/hvsim/ic_host.h"
 #include "tools/hvsim/vmbus.h"
@@ -26,6 +27,8 @@
 /* ---- what main.c and kernel/ provide in the real binary ---- */
 const char *const sim_misbehaviour_names[MB_COUNT];
 bool sim_mb[MB_COUNT];
+const char *const sim_quirk_names[QUIRK_COUNT];
+bool sim_quirk[QUIRK_COUNT];
 
 void fatal(const char *id, const char *fmt, ...)
 {
