@@ -54,6 +54,7 @@ struct netvsc {
 	int link;                          /* NDIS_MEDIA_*, LINK_UNKNOWN */
 	char link_why[96];                 /* the link or MTU query failed: why */
 	unsigned link_changes, indications;
+	unsigned pre_fe_status;            /* status buffers beyond msg_len, inside the range */
 	/* received */
 	uint64_t frames, frame_bytes, xfer_packets;
 	char first_frame[64];
