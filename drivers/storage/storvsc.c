@@ -46,6 +46,19 @@ void storvsc_finding(struct storvsc *s, const char *fmt, ...)
 		log_printf("hvprobe: storage: relid %u: %s\n", s->ch->relid, reason);
 }
 
+void storvsc_tolerate(struct storvsc *s, const char *fmt, ...)
+{
+	char reason[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (s->tolerated++ == 0)
+		str_copy(s->tolerated_why, reason, sizeof(s->tolerated_why));
+	log_printf("hvprobe: storage: relid %u: %s\n", s->ch->relid, reason);
+}
+
 void storvsc_on_packet(struct storvsc *s, const struct vmbus_packet *pkt, const uint8_t *payload,
 		       uint32_t len)
 {
@@ -258,7 +271,11 @@ static void storvsc_report(struct vmbus_channel *ch)
 {
 	struct storvsc *s = ch->priv;
 
-	if (s && !s->findings)
+	if (s && !s->findings && s->tolerated)
+		check_warn("storage.protocol",
+			   "relid %u: %llu packets from the host, every completion matched its request; %u tolerated: %s",
+			   ch->relid, (unsigned long long)s->packets, s->tolerated, s->tolerated_why);
+	else if (s && !s->findings)
 		check("storage.protocol", CHECK_PASS,
 		      "relid %u: %llu packets from the host, every completion matched its request",
 		      ch->relid, (unsigned long long)s->packets);

@@ -47,6 +47,8 @@ struct storvsc {
 	/* what the host sent besides answers */
 	uint64_t packets, completions, unsolicited;
 	unsigned findings;
+	unsigned tolerated;             /* host habits real guests accept: storage.protocol warns */
+	char tolerated_why[96];         /* the first of them */
 	unsigned nluns;
 	struct stor_lun luns[STORVSC_MAX_LUNS];
 };
@@ -70,7 +72,9 @@ void storvsc_finding(struct storvsc *s, const char *fmt, ...) __attribute__((for
 /* The LUN checks: storage.inquiry, storage.capacity, storage.read. */
 void storvsc_scan(struct storvsc *s);
 /* Validate the SRB of the completion in s->resp for a command that asked @asked bytes. */
-int scsi_result(const struct storvsc *s, uint32_t asked, struct scsi_result *r, const char **why);
+/* A host habit real guests accept (printf-style): counted, the first kept for storage.protocol. */
+void storvsc_tolerate(struct storvsc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int scsi_result(struct storvsc *s, uint32_t asked, struct scsi_result *r, const char **why);
 /* REPORT LUNS data: up to @max LUN numbers (< 256) into @luns; *@more: entries left out. */
 unsigned scsi_parse_report_luns(const uint8_t *d, uint32_t n, uint8_t *luns, unsigned max,
 				unsigned *more);
