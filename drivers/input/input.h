@@ -1,6 +1,6 @@
 /*
- * The Virtual Machine Connection input devices (HYPERV-PROTOCOL.md §5.10,
- * §5.11): the synthetic keyboard (keyboard.c) and the SynthHID mouse
+ * The Virtual Machine Connection input devices (Linux hyperv-keyboard.c and
+ * hid-hyperv.c, OpenVMM uidevices): the synthetic keyboard (keyboard.c) and the SynthHID mouse
  * (mouse.c, whose report descriptor hid.c reads).  Each is a row of the
  * device table; checks input.keyboard.* and input.mouse.*.
  */

@@ -1,5 +1,6 @@
 /*
- * The synthetic keyboard (HYPERV-PROTOCOL.md §5.10): ask for protocol 1.0,
+ * The synthetic keyboard (Linux drivers/input/serio/hyperv-keyboard.c,
+ * OpenVMM uidevices keyboard): ask for protocol 1.0,
  * wait for the host's answer, then log each keystroke it sends (set-1 scan
  * code, press or release, E0/E1 prefix, or a UTF-16 unit).  Hyper-V types
  * only when someone uses the VM's console, so no keystroke in the
@@ -181,7 +182,7 @@ void input_keyboard_reset(struct vmbus_channel *ch, bool ready)
 }
 
 const struct vmbus_device_ops input_keyboard_ops = {
-	.ring_pages = 9, /* 36 KiB each way, control page included (Linux, §4.4) */
+	.ring_pages = 9, /* 36 KiB each way, control page included (Linux hid-hyperv.c, hyperv-keyboard.c) */
 	.opened = kbd_opened,
 	.packet = kbd_packet,
 	.report = kbd_report,

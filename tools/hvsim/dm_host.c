@@ -1,7 +1,6 @@
 /*
- * hvsim's Dynamic Memory host (HYPERV-PROTOCOL.md §6), written from the
- * specification, Linux hv_balloon.c and QEMU hv-balloon.c, not from the
- * guest.  The guest speaks first:
+ * hvsim's Dynamic Memory host, written from Linux hv_balloon.c and QEMU
+ * hv-balloon.c, not from the guest.  The guest speaks first:
  *   VERSION_REQUEST       accepted up to "dm_version =" (default 2.0)
  *   CAPABILITIES_REPORT   accepted; status reports wanted unless
  *                         "dm_status_reports = 0" (QEMU's default), hot-remove
