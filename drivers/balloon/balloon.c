@@ -267,8 +267,8 @@ static void bl_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		finding("a message of type %u claims %u bytes; its packet carries %u", h.type, h.size, len);
 		return;
 	}
-	if (!min_size(h.type)) {
-		finding("message type %u (%u bytes) is not one a host sends", h.type, h.size);
+	if (!min_size(h.type)) { /* Linux balloon_onchannelcallback logs it as unhandled */
+		notice("message type %u (%u bytes) is not one a host sends: ignored", h.type, h.size);
 		return;
 	}
 	if (h.size < min_size(h.type)) {
@@ -285,9 +285,9 @@ static void bl_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	case DM_CAPABILITIES_RESPONSE: {
 		bool *waiting = h.type == DM_VERSION_RESPONSE ? &bl.waiting_version : &bl.waiting_caps;
 
-		if (!*waiting) {
-			finding("an unsolicited %s", h.type == DM_VERSION_RESPONSE ? "VERSION_RESPONSE"
-										: "CAPABILITIES_RESPONSE");
+		if (!*waiting) { /* out of order; nothing waits for it, so it is ignored */
+			notice("an unsolicited %s: ignored", h.type == DM_VERSION_RESPONSE ? "VERSION_RESPONSE"
+											 : "CAPABILITIES_RESPONSE");
 			return;
 		}
 		*waiting = false;

@@ -26,6 +26,9 @@ void input_mouse_reset(struct vmbus_channel *ch, bool ready);
  */
 void input_finding(unsigned *reported, unsigned kind, const char *dev, const char *what,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A habit real guests tolerate: the warning input.<@dev>.<@what>, once per @kind (< 16). */
+void input_notice(unsigned *reported, unsigned kind, const char *dev, const char *what,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- HID report descriptors (hid.c) ---- */
 

@@ -45,6 +45,7 @@ static struct {
 
 /* A host error on the mouse channel: input.mouse.message, once. */
 #define finding(...) input_finding(&ms.reported, KIND_MESSAGE, "mouse", "message", __VA_ARGS__)
+#define notice(...) input_notice(&ms.reported, KIND_MESSAGE, "mouse", "message", __VA_ARGS__)
 
 /* Send one SynthHID message of @type with @body (pipe and SynthHID headers added). */
 static int send_msg(uint32_t type, const void *body, uint32_t body_len, uint64_t id)
@@ -73,8 +74,8 @@ static void on_device_info(const uint8_t *body, uint32_t len)
 	uint8_t ack = 0;
 	uint32_t at;
 
-	if (ms.info_seen) {
-		finding("a second INITIAL_DEVICE_INFO");
+	if (ms.info_seen) { /* Linux mousevsc_on_receive_device_info takes it again (resume) */
+		notice("a second INITIAL_DEVICE_INFO: ignored");
 		return;
 	}
 	ms.info_seen = true;
@@ -119,15 +120,13 @@ static void on_input_report(const uint8_t *r, uint32_t len)
 	const struct hid_layout *l = &ms.layout;
 	int32_t v[4] = { 0, 0, 0, 0 };
 
-	if (!ms.info_ok) {
-		finding("an input report before a usable device info was acknowledged");
+	if (!ms.info_ok) { /* Linux mousevsc_on_receive drops reports before init completes */
+		notice("an input report before a usable device info was acknowledged: dropped");
 		return;
 	}
-	if (len < hid_report_bytes(l)) {
-		finding("a %u-byte input report; the report descriptor makes it %u", len,
-			hid_report_bytes(l));
-		return;
-	}
+	if (len < hid_report_bytes(l)) /* Linux's HID core zero-fills a short report */
+		notice("a %u-byte input report; the report descriptor makes it %u", len,
+		       hid_report_bytes(l));
 	if (l->report_id && r[0] != l->report_id)
 		return; /* another report of the device: not the pointer's */
 	hid_field_value(r, len, l, &l->x, 0, &v[0]);
@@ -174,6 +173,7 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		ms.completions++;
 		return;
 	}
+	/* Linux mousevsc_on_channel_callback: other packet types are unhandled */
 	if (pkt->type != VMBUS_PKT_DATA_INBAND || len < HID_HEADERS) {
 		finding("packet type %u with %u payload bytes (want DATA_INBAND with the 16-byte headers)",
 			pkt->type, len);
@@ -182,7 +182,12 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	memcpy(&pipe, payload, sizeof(pipe));
 	memcpy(&h, payload + sizeof(pipe), sizeof(h));
 	body = payload + HID_HEADERS;
-	if (pipe.type != HID_PIPE_DATA || pipe.size < sizeof(h) || pipe.size > len - sizeof(pipe)) {
+	if (pipe.type != HID_PIPE_DATA) { /* Linux mousevsc_on_receive ignores the message */
+		notice("pipe header type %u: ignored", pipe.type);
+		return;
+	}
+	/* a pipe size past the packet: Linux mousevsc_on_receive copies by it */
+	if (pipe.size < sizeof(h) || pipe.size > len - sizeof(pipe)) {
 		finding("pipe header type %u, size %u in a %u-byte packet", pipe.type, pipe.size, len);
 		return;
 	}
@@ -219,8 +224,8 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		}
 		on_input_report(body, h.size);
 		break;
-	default:
-		finding("message type %u from the host (it sends 1, 2 and 4)", h.type);
+	default: /* Linux mousevsc_on_receive logs an unsupported type and goes on */
+		notice("message type %u from the host (it sends 1, 2 and 4)", h.type);
 	}
 }
 

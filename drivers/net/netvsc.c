@@ -355,9 +355,10 @@ static void netvsc_report(struct vmbus_channel *ch)
 		return;
 	rndis_report(n);
 	if (!n->findings)
-		check("net.protocol", CHECK_PASS,
-		      "relid %u: every completion matched a request, %llu transfer-page packets completed",
-		      ch->relid, (unsigned long long)n->xfer_packets);
+		check("net.protocol", n->unknown_rndis ? CHECK_WARN : CHECK_PASS,
+		      "relid %u: every completion matched a request, %llu transfer-page packets completed%s",
+		      ch->relid, (unsigned long long)n->xfer_packets,
+		      n->unknown_rndis ? "; RNDIS messages of unknown types ignored (as Linux)" : "");
 	if (!n->buffers_sent)
 		return;
 	nvsp_post(n, &rr, sizeof(rr));

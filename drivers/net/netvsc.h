@@ -55,6 +55,8 @@ struct netvsc {
 	char link_why[96];                 /* the link or MTU query failed: why */
 	unsigned link_changes, indications;
 	unsigned pre_fe_status;            /* status buffers beyond msg_len, inside the range */
+	unsigned unknown_rndis;            /* RNDIS messages of a type Linux leaves unhandled */
+	uint32_t unknown_type;             /* the first one's type */
 	/* received */
 	uint64_t frames, frame_bytes, xfer_packets;
 	char first_frame[64];

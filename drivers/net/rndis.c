@@ -167,9 +167,12 @@ int rndis_receive(struct netvsc *n, const uint8_t *msg, uint32_t len, uint32_t c
 	case RNDIS_RESET_CMPLT:
 	case RNDIS_KEEPALIVE_CMPLT:
 		return reply(n, msg, mlen, type);
-	default:
-		netvsc_finding(n, "RNDIS message type 0x%08x on channel %u", type, channel);
-		return -1;
+	default: /* Linux rndis_filter_receive logs an unhandled type and goes on */
+		if (!n->unknown_rndis++)
+			n->unknown_type = type;
+		log_printf("hvprobe: net: relid %u: RNDIS message type 0x%08x on channel %u: ignored\n",
+			   n->ch->relid, type, channel);
+		return 0;
 	}
 }
 
@@ -259,7 +262,11 @@ static int query(struct netvsc *n, uint32_t oid, uint32_t min, const uint8_t **i
 	return 0;
 }
 
-/* INITIALIZE: 0, or -1 with *@why. */
+/*
+ * INITIALIZE: 0, or -1 with *@why.  [MS-RNDIS] 2.2.2: version 1, medium
+ * 802.3, at least one packet per message; Linux rndis_filter_init_device
+ * takes 1 << alignment factor, so past 31 it has no meaning.
+ */
 static int initialize(struct netvsc *n, const struct rndis_initialize_cmplt **out, const char **why)
 {
 	static char reason[112];
@@ -274,7 +281,7 @@ static int initialize(struct netvsc *n, const struct rndis_initialize_cmplt **ou
 	memcpy(&c, n->rndis_reply, sizeof(c));
 	if (n->rndis_len < sizeof(c) || c.status != RNDIS_STATUS_SUCCESS ||
 	    c.major != RNDIS_MAJOR_VERSION || c.medium != RNDIS_MEDIUM_802_3 ||
-	    !c.max_pkt_per_msg || c.pkt_alignment_factor > 12) {
+	    !c.max_pkt_per_msg || c.pkt_alignment_factor > 31) {
 		fmt_snprintf(reason, sizeof(reason),
 			     "INITIALIZE_CMPLT of %u bytes: status 0x%08x, version %u.%u, medium %u, %u packets per message, alignment 2^%u",
 			     n->rndis_len, c.status, c.major, c.minor, c.medium, c.max_pkt_per_msg,

@@ -91,11 +91,11 @@ void storvsc_on_packet(struct storvsc *s, const struct vmbus_packet *pkt, const 
 	memcpy(&op, payload, sizeof(op));
 	s->unsolicited++;
 	if (op == VSTOR_OP_ENUMERATE_BUS || op == VSTOR_OP_REMOVE_DEVICE ||
-	    op == VSTOR_OP_EVENT_NOTIFICATION)
-		log_printf("hvprobe: storage: relid %u: the host sent operation %u (LUNs changed)\n",
-			   s->ch->relid, op);
-	else
-		storvsc_finding(s, "an unsolicited packet with operation %u", op);
+	    op == VSTOR_OP_EVENT_NOTIFICATION || op == VSTOR_OP_FCHBA_DATA)
+		log_printf("hvprobe: storage: relid %u: the host sent operation %u (%s)\n",
+			   s->ch->relid, op, op == VSTOR_OP_FCHBA_DATA ? "Fibre Channel names" : "LUNs changed");
+	else /* Linux storvsc_on_receive ignores other operations */
+		storvsc_tolerate(s, "an unsolicited packet with operation %u, ignored", op);
 }
 
 static bool request_over(void *ctx)
