@@ -199,6 +199,7 @@ static int rndis_request(struct netvsc *n, const void *msg, uint32_t len, uint32
 	uint8_t buf[NVSP_MSG_SIZE] = { 0 };
 	struct rndis_wait w = { n, nvsp_reserve(n) };
 	const struct nvsp_pending *p;
+	uint64_t start;
 
 	if (w.slot < 0) {
 		*why = "too many NVSP transactions in flight";
@@ -216,14 +217,20 @@ static int rndis_request(struct netvsc *n, const void *msg, uint32_t len, uint32
 		*why = "the outbound ring refused the message";
 		return -1;
 	}
-	loop_wait("an RNDIS reply", rndis_over, &w, cpu_now_ns() + NETVSC_TIMEOUT_NS);
+	start = cpu_now_ns();
+	loop_wait("an RNDIS reply", rndis_over, &w, start + NETVSC_TIMEOUT_NS);
+	if (!rndis_over(&w)) { /* Linux rndis_filter_query_device waits without a limit */
+		loop_wait("a late RNDIS reply", rndis_over, &w, start + NETVSC_LATE_NS);
+		if (n->rndis_done && p->done)
+			netvsc_late(n, cpu_now_ns() - start);
+	}
 	n->rndis_waiting = n->pending[w.slot].used = false;
 	if (n->rndis_error) {
 		*why = n->rndis_error;
 		return -1;
 	}
 	if (!n->rndis_done || !p->done) {
-		*why = !n->rndis_done ? "no RNDIS reply within 5 s" : "no NVSP completion within 5 s";
+		*why = !n->rndis_done ? "no RNDIS reply within 30 s" : "no NVSP completion within 30 s";
 		return -1;
 	}
 	if (p->len < 8 || le32(p->msg) != NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE ||

@@ -109,6 +109,7 @@ int storvsc_request(struct storvsc *s, struct vstor_packet *p, void *data, uint3
 		    const char **why)
 {
 	static char reason[96];
+	uint64_t start;
 	int r;
 
 	p->flags = VSTOR_FLAG_REQUEST_COMPLETION;
@@ -126,12 +127,20 @@ int storvsc_request(struct storvsc *s, struct vstor_packet *p, void *data, uint3
 		*why = "the outbound ring refused the request";
 		return -1;
 	}
-	loop_wait("a storage completion", request_over, s, cpu_now_ns() + STORVSC_TIMEOUT_NS);
+	start = cpu_now_ns();
+	loop_wait("a storage completion", request_over, s, start + STORVSC_TIMEOUT_NS);
+	if (!request_over(s) && p->operation == VSTOR_OP_EXECUTE_SRB) {
+		loop_wait("a late storage completion", request_over, s, start + STORVSC_SRB_LATE_NS);
+		if (s->done)
+			storvsc_tolerate(s, "an SRB completed after %llu ms (within its 60 s time-out)",
+					 (unsigned long long)((cpu_now_ns() - start) / 1000000));
+	}
 	s->waiting = false;
 	if (!s->done) {
 		*why = s->ch->state != CH_OPEN ? "the channel went away"
 		       : s->ch->broken	       ? "the channel's ring broke"
-						       : "no completion within 5 s";
+		       : p->operation == VSTOR_OP_EXECUTE_SRB ? "no completion within its 60 s time-out"
+							      : "no completion within 5 s";
 		return -1;
 	}
 	if (s->resp_len < VSTOR_PACKET_WIN7) {

@@ -17,6 +17,9 @@
 #define STORVSC_MAX_LUNS 8             /* LUNs examined per controller */
 #define STORVSC_IO_PAGES 2             /* the SCSI data buffer: 8 KiB */
 #define STORVSC_TIMEOUT_NS 5000000000ull /* Linux waits 5 s for each init step */
+/* an SRB may take up to the time_out_value we give it (Linux gives 60 s too): after
+ * STORVSC_TIMEOUT_NS a completion is a warning with its time */
+#define STORVSC_SRB_LATE_NS 60000000000ull
 
 struct stor_lun {
 	uint8_t lun, type;             /* SCSI_TYPE_* */
