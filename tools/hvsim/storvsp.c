@@ -16,7 +16,8 @@
  * Quirks: sense_0x14 (sense_info_length 0x14 in every completion, as
  * OpenVMM's storvsp), srb_pending (READ CAPACITY completes PENDING, REPORT
  * LUNS DATA_OVERRUN with the real length), inquiry_error (the DVD's INQUIRY
- * completes ERROR with its data), storvsc_6_0_max (6.2 refused, as OpenVMM).
+ * completes ERROR with its data), storvsc_6_0_max (6.2 refused, as OpenVMM),
+ * version_echo_zero (the accepted version is not echoed, as Virtuozzo's hv-scsi).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -377,6 +378,8 @@ void sim_storvsp_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, 
 		}
 		st->version = p.version.major_minor;
 		st->state = ST_PROPERTIES;
+		if (sim_quirk[QUIRK_VERSION_ECHO_ZERO]) /* Virtuozzo hv-scsi: a zeroed answer */
+			p.version.major_minor = 0;
 		break;
 	case VSTOR_OP_QUERY_PROPERTIES:
 		memset(&p.properties, 0, sizeof(p.properties));
