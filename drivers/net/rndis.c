@@ -315,10 +315,15 @@ static void send_probe(struct netvsc *n)
 	int slot = nvsp_reserve(n);
 	const char *why = NULL;
 
-	if (n->tx_section_size < total || slot < 0) {
-		check("net.send", CHECK_FAIL, "relid %u: send sections of %u B cannot hold a %u-byte packet",
-		      n->ch->relid, n->tx_section_size, total);
+	if (slot < 0) {
+		check("net.send", CHECK_FAIL, "relid %u: no NVSP transaction free (an hvprobe limit)",
+		      n->ch->relid);
 		return;
+	}
+	/* a packet larger than a send section goes by GPA-direct, as Linux netvsc_send does */
+	if (n->tx_section_size < total) {
+		m.section_index = NVSP_NO_SECTION;
+		m.section_size = 0;
 	}
 	memset(n->tx, 0, total);
 	p->h.type = RNDIS_PACKET_MSG;
@@ -333,8 +338,10 @@ static void send_probe(struct netvsc *n)
 	memcpy(f + ETH_HLEN + 8, n->mac, ETH_ALEN);       /* sender MAC; sender IP 0 */
 	memcpy(f + ETH_HLEN + 24, ip, 4);                 /* target IP */
 	memcpy(buf, &m, sizeof(m));
-	if (vmbus_send(n->ch, VMBUS_PKT_DATA_INBAND, VMBUS_PKT_FLAG_COMPLETION_REQUESTED,
-		       n->pending[slot].id, buf, sizeof(buf))) {
+	if (m.section_index == NVSP_NO_SECTION
+		    ? vmbus_send_gpa(n->ch, n->pending[slot].id, buf, sizeof(buf), n->tx, total)
+		    : vmbus_send(n->ch, VMBUS_PKT_DATA_INBAND, VMBUS_PKT_FLAG_COMPLETION_REQUESTED,
+				 n->pending[slot].id, buf, sizeof(buf))) {
 		n->pending[slot].used = false;
 		why = "the outbound ring refused it";
 	} else if (nvsp_wait(n, slot, &why)) {
@@ -343,8 +350,11 @@ static void send_probe(struct netvsc *n)
 		    c->type != NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE || c->status != NVSP_STAT_SUCCESS)
 			why = "completed with another message or a failure status";
 	}
-	check_that("net.send", !why, "relid %u: a %u-byte ARP probe for 169.254.%u.%u through send section 0: %s",
-		   n->ch->relid, ETH_MIN_FRAME, ip[2], ip[3], why ? why : "completed, status SUCCESS");
+	check_that("net.send", !why, "relid %u: a %u-byte ARP probe for 169.254.%u.%u %s: %s",
+		   n->ch->relid, ETH_MIN_FRAME, ip[2], ip[3],
+		   m.section_index == NVSP_NO_SECTION ? "by GPA-direct (send sections too small)"
+						      : "through send section 0",
+		   why ? why : "completed, status SUCCESS");
 }
 
 static bool frame_seen(void *ctx)
