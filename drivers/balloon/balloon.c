@@ -1,11 +1,15 @@
 /*
- * Dynamic Memory (HYPERV-PROTOCOL.md §6; Linux hv_balloon.c, QEMU
- * hv-balloon.c): propose versions newest first (2.0, 1.0, 0.3 marked last),
- * report capabilities (ballooning yes; hot-add no: this guest cannot use
- * memory that appears later), then a status report about once a second
- * (unless the host asks for none), and serve the host's requests:
+ * Dynamic Memory (Linux drivers/hv/hv_balloon.c, QEMU hw/hyperv/hv-balloon.c):
+ * propose versions newest first (2.0, 1.0, 0.3 marked last), report
+ * capabilities (ballooning yes; hot-add no: this guest cannot use memory
+ * that appears later), then a status report about once a second (unless
+ * the host asks for none), and serve the host's requests:
  *   BALLOON_REQUEST    give pages (pages.c), never below a floor we keep,
- *                      answered in messages of 16 ranges (32 MiB) at most
+ *                      answered in messages of 16 ranges (32 MiB) at most;
+ *                      a request that comes while another is answered waits
+ *                      its turn (Linux balloon_onchannelcallback serves it),
+ *                      one larger than the guest gets what can be spared
+ *                      (Linux balloon_up answers it in part)
  *   UNBALLOON_REQUEST  take back exactly pages we gave, then one response
  *   MEM_HOT_ADD        "0 pages, success": do not try again (Linux's answer
  *                      when it cannot hot-add)
@@ -17,7 +21,7 @@
  *
  * Checks: balloon.version, balloon.caps, balloon.status, balloon.inflate,
  * balloon.deflate, balloon.hot_add, and balloon.message for a malformed or
- * unexpected message (once).
+ * unexpected message (once; a warning for a tolerated one).
  */
 #include "drivers/balloon/balloon.h"
 
@@ -34,6 +38,7 @@
 #define STATUS_PERIOD_NS NS_PER_S       /* "about once a second" (Linux post_status) */
 #define RING_OVERHEAD 24                /* descriptor + trailer around a packet's payload */
 #define WHY_MAX 128
+#define QUEUE_MAX 16                    /* BALLOON_REQUESTs waiting behind the one answered */
 
 static const uint32_t versions[] = { DM_VERSION_WIN10, DM_VERSION_WIN8, DM_VERSION_WIN7 };
 
@@ -43,15 +48,18 @@ static struct {
 	uint64_t floor, total;          /* pages */
 	/* handshake */
 	bool waiting_version, waiting_caps, got_version, got_caps, ready, suppress;
+	bool caps_ok;                   /* CAPABILITIES_RESPONSE accepted: requests are in order */
 	uint64_t answer;                /* the flags of the last VERSION/CAPABILITIES_RESPONSE */
 	/* status reports */
 	uint64_t status_at, max_gap;
 	unsigned reports, dropped;
 	struct dm_status last;
-	/* BALLOON_REQUEST being answered */
+	/* BALLOON_REQUEST being answered, and those waiting behind it */
 	bool inflating;
 	uint32_t left;
-	unsigned requests, messages, ranges;
+	uint32_t queue[QUEUE_MAX];
+	unsigned nqueue;
+	unsigned requests, messages, ranges, huge;
 	uint64_t asked, given;
 	const char *short_why;          /* why the last answer gave less than asked */
 	/* UNBALLOON_REQUEST, MEM_HOT_ADD */
@@ -62,8 +70,8 @@ static struct {
 	uint8_t msg[DM_MSG_MAX];
 	uint32_t msg_len;
 	/* first reasons to fail */
-	char inflate_why[WHY_MAX], deflate_why[WHY_MAX];
-	bool reported;                  /* balloon.message said */
+	char deflate_why[WHY_MAX];
+	bool reported, warned;          /* balloon.message said: failed, warned */
 } bl;
 
 static bool poller_added;
@@ -83,6 +91,23 @@ static void __attribute__((format(printf, 1, 2))) finding(const char *fmt, ...)
 	}
 	bl.reported = true;
 	check("balloon.message", CHECK_FAIL, "%s", reason);
+}
+
+/* A tolerated deviation: balloon.message warns once (unless it failed). */
+static void __attribute__((format(printf, 1, 2))) notice(const char *fmt, ...)
+{
+	char reason[REPORT_REASON_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	if (bl.reported || bl.warned) {
+		log_printf("hvprobe: balloon: %s\n", reason);
+		return;
+	}
+	bl.warned = true;
+	check_warn("balloon.message", "%s", reason);
 }
 
 /* "2.0" */
@@ -118,18 +143,39 @@ static int send(const void *msg, uint32_t len)
 
 /* ---- the host's messages ---- */
 
-/* BALLOON_REQUEST: start giving pages (the poller builds the answers). */
+/* Start answering a request for @pages (the poller builds the answers). */
+static void start_balloon(uint32_t pages)
+{
+	bl.inflating = true;
+	bl.left = pages;
+	bl.short_why = NULL;
+}
+
+/*
+ * BALLOON_REQUEST: start giving pages, or queue the request behind the one
+ * being answered.  Why both are legal: Linux balloon_onchannelcallback
+ * accepts a request while it balloons (it only logs "Currently
+ * ballooning"), and balloon_up gives what it can spare of a request larger
+ * than the guest, reporting the rest as not available; QEMU hv-balloon asks
+ * for RAM minus the target (up to 585728 pages), RAM the guest's allocator
+ * partly never sees.
+ */
 static void on_balloon(const struct dm_balloon_request *m)
 {
 	bl.requests++;
 	bl.asked += m->num_pages;
-	if (m->num_pages > bl.total && !bl.inflate_why[0])
-		fmt_snprintf(bl.inflate_why, WHY_MAX,
-			     "the host asked for %u pages; this guest has %llu in all", m->num_pages,
-			     (unsigned long long)bl.total);
-	bl.inflating = true;
-	bl.left = m->num_pages;
-	bl.short_why = NULL;
+	if (m->num_pages > bl.total)
+		bl.huge++;
+	if (!bl.inflating) {
+		start_balloon(m->num_pages);
+	} else if (bl.nqueue < QUEUE_MAX) {
+		bl.queue[bl.nqueue++] = m->num_pages;
+	} else {
+		/* 16 waiting: the host gets one answer fewer, never a stall */
+		log_printf("hvprobe: balloon: %u BALLOON_REQUESTs waiting; %u pages added to the last\n",
+			   QUEUE_MAX, m->num_pages);
+		bl.queue[QUEUE_MAX - 1] += m->num_pages;
+	}
 }
 
 /* UNBALLOON_REQUEST: take back each range we gave; answer after the last message. */
@@ -221,8 +267,8 @@ static void bl_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		finding("a message of type %u claims %u bytes; its packet carries %u", h.type, h.size, len);
 		return;
 	}
-	if (!min_size(h.type)) {
-		finding("message type %u (%u bytes) is not one a host sends", h.type, h.size);
+	if (!min_size(h.type)) { /* Linux balloon_onchannelcallback logs it as unhandled */
+		notice("message type %u (%u bytes) is not one a host sends: ignored", h.type, h.size);
 		return;
 	}
 	if (h.size < min_size(h.type)) {
@@ -239,27 +285,28 @@ static void bl_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	case DM_CAPABILITIES_RESPONSE: {
 		bool *waiting = h.type == DM_VERSION_RESPONSE ? &bl.waiting_version : &bl.waiting_caps;
 
-		if (!*waiting) {
-			finding("an unsolicited %s", h.type == DM_VERSION_RESPONSE ? "VERSION_RESPONSE"
-										: "CAPABILITIES_RESPONSE");
+		if (!*waiting) { /* out of order; nothing waits for it, so it is ignored */
+			notice("an unsolicited %s: ignored", h.type == DM_VERSION_RESPONSE ? "VERSION_RESPONSE"
+											 : "CAPABILITIES_RESPONSE");
 			return;
 		}
 		*waiting = false;
 		memcpy(&bl.answer, m + sizeof(h), sizeof(bl.answer));
 		*(h.type == DM_VERSION_RESPONSE ? &bl.got_version : &bl.got_caps) = true;
+		/* a request may follow in the same poll, before capabilities() returns */
+		if (h.type == DM_CAPABILITIES_RESPONSE && (bl.answer & DM_ACCEPTED))
+			bl.caps_ok = true;
 		return;
 	}
 	case DM_INFO_MESSAGE:
 		on_info((const void *)m, m, h.size);
 		return;
 	}
-	if (!bl.ready) {
-		finding("message type %u before the capabilities were accepted", h.type);
-		return;
-	}
-	if (h.type == DM_BALLOON_REQUEST && bl.inflating)
-		finding("a BALLOON_REQUEST while the previous one is still being answered: ignored");
-	else if (h.type == DM_BALLOON_REQUEST)
+	/* out of order, but Linux balloon_onchannelcallback acts on a request in any
+	 * state: served once the capabilities are agreed */
+	if (!bl.caps_ok)
+		notice("message type %u before the capabilities were accepted: served after them", h.type);
+	if (h.type == DM_BALLOON_REQUEST)
 		on_balloon((const void *)m);
 	else if (h.type == DM_UNBALLOON_REQUEST)
 		on_unballoon((const void *)m, h.size);
@@ -297,6 +344,20 @@ static uint32_t build_balloon_response(void)
 	if (!got && bl.left)
 		bl.short_why = why;
 	bl.inflating = bl.left && got;
+	if (!bl.inflating && bl.nqueue) { /* this answer ends the request: the next one's turn */
+		bl.inflating = true;
+		bl.left = bl.queue[0];
+		memmove(bl.queue, bl.queue + 1, --bl.nqueue * sizeof(bl.queue[0]));
+		if (bl.short_why)
+			log_printf("hvprobe: balloon: gave less than asked: %s\n", bl.short_why);
+		r->hdr = header(DM_BALLOON_RESPONSE, (uint32_t)sizeof(*r) + 8 * n);
+		r->reserved = 0;
+		r->more_count = n << 1;
+		bl.messages++;
+		bl.ranges += n;
+		bl.short_why = NULL;
+		return r->hdr.size;
+	}
 	r->hdr = header(DM_BALLOON_RESPONSE, (uint32_t)sizeof(*r) + 8 * n);
 	r->reserved = 0;
 	r->more_count = (bl.inflating ? DM_MORE_PAGES : 0) | n << 1;
@@ -469,18 +530,23 @@ static void bl_opened(struct vmbus_channel *ch)
 /* balloon.inflate, balloon.deflate, balloon.hot_add at the end of the run. */
 static void report_requests(void)
 {
-	if (bl.inflate_why[0])
-		check("balloon.inflate", CHECK_FAIL, "%s (gave %llu pages)", bl.inflate_why,
-		      (unsigned long long)bl.given);
-	else if (!bl.requests)
+	if (!bl.requests)
 		check("balloon.inflate", CHECK_SKIP,
 		      "no BALLOON_REQUEST within the observation window (QEMU's hv-balloon waits 50 s, then balloons only when told to)");
-	else
-		check("balloon.inflate", CHECK_PASS,
-		      "%u request%s for %llu pages: gave %llu in %u ranges, %u message%s%s%s",
-		      bl.requests, bl.requests == 1 ? "" : "s", (unsigned long long)bl.asked,
+	else {
+		char huge[96] = "";
+
+		/* more than the guest has: a warning, as Linux balloon_up logs one and answers in part */
+		if (bl.huge)
+			fmt_snprintf(huge, sizeof(huge),
+				     ", more than the %llu this guest has in all (Linux balloon_up answers it in part)",
+				     (unsigned long long)bl.total);
+		check("balloon.inflate", bl.huge ? CHECK_WARN : CHECK_PASS,
+		      "%u request%s for %llu pages%s: gave %llu in %u ranges, %u message%s%s%s", bl.requests,
+		      bl.requests == 1 ? "" : "s", (unsigned long long)bl.asked, huge,
 		      (unsigned long long)bl.given, bl.ranges, bl.messages, bl.messages == 1 ? "" : "s",
 		      bl.short_why ? "; less: " : "", bl.short_why ? bl.short_why : "");
+	}
 	if (bl.deflate_why[0])
 		check("balloon.deflate", CHECK_FAIL, "%s (took back %llu pages, refused %llu)",
 		      bl.deflate_why, (unsigned long long)bl.returned, (unsigned long long)bl.refused);

@@ -1,5 +1,5 @@
 /*
- * Dynamic Memory, the hv_balloon device (HYPERV-PROTOCOL.md §6): balloon.c
+ * Dynamic Memory, the hv_balloon device (Linux drivers/hv/hv_balloon.c): balloon.c
  * speaks the protocol and reports the balloon.* checks; pages.c keeps the
  * ranges of pages the guest gave the host, so a page is never given twice
  * and only pages that were given are ever taken back.

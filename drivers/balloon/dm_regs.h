@@ -1,7 +1,6 @@
 /*
- * Dynamic Memory (hv_balloon) wire formats (HYPERV-PROTOCOL.md §6; checked
- * against Linux drivers/hv/hv_balloon.c and QEMU hw/hyperv/hv-balloon.c,
- * include/hw/hyperv/dynmem-proto.h).  Raw DATA_INBAND packets, no pipe
+ * Dynamic Memory (hv_balloon) wire formats (from Linux drivers/hv/hv_balloon.c
+ * and QEMU hw/hyperv/hv-balloon.c, include/hw/hyperv/dynmem-proto.h).  Raw DATA_INBAND packets, no pipe
  * header; every message starts with dm_header, whose size covers the whole
  * message.  Shared with hvsim's DM host.
  */

@@ -1,7 +1,7 @@
 /*
  * HID report descriptors (USB HID 1.11 §6.2.2): just enough to find where a
  * pointer's buttons, X, Y and wheel sit in its input report.  The SynthHID
- * host sends the descriptor (HYPERV-PROTOCOL.md §5.11) and we read it rather
+ * host sends the descriptor (Linux hid-hyperv.c) and we read it rather
  * than assume OpenVMM's 7-byte layout; Hyper-V's own descriptor lacks a
  * Usage Maximum for its buttons (Linux's "SA-167" patch), which this copes
  * with.  Every length comes from the host, so every step is bounds-checked.

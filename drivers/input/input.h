@@ -1,6 +1,6 @@
 /*
- * The Virtual Machine Connection input devices (HYPERV-PROTOCOL.md §5.10,
- * §5.11): the synthetic keyboard (keyboard.c) and the SynthHID mouse
+ * The Virtual Machine Connection input devices (Linux hyperv-keyboard.c and
+ * hid-hyperv.c, OpenVMM uidevices): the synthetic keyboard (keyboard.c) and the SynthHID mouse
  * (mouse.c, whose report descriptor hid.c reads).  Each is a row of the
  * device table; checks input.keyboard.* and input.mouse.*.
  */
@@ -26,6 +26,9 @@ void input_mouse_reset(struct vmbus_channel *ch, bool ready);
  */
 void input_finding(unsigned *reported, unsigned kind, const char *dev, const char *what,
 		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A habit real guests tolerate: the warning input.<@dev>.<@what>, once per @kind (< 16). */
+void input_notice(unsigned *reported, unsigned kind, const char *dev, const char *what,
+		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* ---- HID report descriptors (hid.c) ---- */
 

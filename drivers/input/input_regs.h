@@ -1,7 +1,7 @@
 /*
- * Synthetic keyboard and SynthHID mouse wire formats (HYPERV-PROTOCOL.md
- * §5.10, §5.11; checked against Linux drivers/input/serio/hyperv-keyboard.c,
- * drivers/hid/hid-hyperv.c and OpenVMM uidevices {keyboard,mouse}/protocol.rs).
+ * Synthetic keyboard and SynthHID mouse wire formats (from Linux
+ * drivers/input/serio/hyperv-keyboard.c, drivers/hid/hid-hyperv.c and
+ * OpenVMM uidevices {keyboard,mouse}/protocol.rs).
  * Both are raw DATA_INBAND packets; the mouse's payload starts with the
  * 8-byte pipe header, the keyboard's does not.  Shared with hvsim's hosts.
  */
@@ -13,7 +13,7 @@
 
 #define INPUT_PACKED __attribute__((packed))
 
-/* ---- synthetic keyboard (§5.10): every message starts with a u32 type ---- */
+/* ---- synthetic keyboard (Linux hyperv-keyboard.c): every message starts with a u32 type ---- */
 #define KBD_VERSION_1_0 0x00010000u      /* (1 << 16) | 0, the only version (OVMM) */
 #define KBD_MSG_PROTOCOL_REQUEST 1       /* guest -> host */
 #define KBD_MSG_PROTOCOL_RESPONSE 2      /* host -> guest */
@@ -47,7 +47,7 @@ _Static_assert(offsetof(struct kbd_event, info) == 8, "keystroke info at 8");
 #define KBD_INFO_E0 0x4u                 /* scan code prefixed by 0xE0 */
 #define KBD_INFO_E1 0x8u                 /* scan code prefixed by 0xE1 */
 
-/* ---- SynthHID mouse (§5.11): pipe header, SynthHID header, body ---- */
+/* ---- SynthHID mouse (Linux hid-hyperv.c): pipe header, SynthHID header, body ---- */
 #define HID_PIPE_DATA 1                  /* pipe header type */
 #define HID_VERSION_2_0 0x00020000u
 #define HID_MSG_PROTOCOL_REQUEST 0

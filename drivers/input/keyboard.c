@@ -1,5 +1,6 @@
 /*
- * The synthetic keyboard (HYPERV-PROTOCOL.md §5.10): ask for protocol 1.0,
+ * The synthetic keyboard (Linux drivers/input/serio/hyperv-keyboard.c,
+ * OpenVMM uidevices keyboard): ask for protocol 1.0,
  * wait for the host's answer, then log each keystroke it sends (set-1 scan
  * code, press or release, E0/E1 prefix, or a UTF-16 unit).  Hyper-V types
  * only when someone uses the VM's console, so no keystroke in the
@@ -36,6 +37,7 @@ static struct {
 
 /* A host error on the keyboard channel: input.keyboard.message, once. */
 #define finding(...) input_finding(&kbd.reported, KIND_MESSAGE, "keyboard", "message", __VA_ARGS__)
+#define notice(...) input_notice(&kbd.reported, KIND_MESSAGE, "keyboard", "message", __VA_ARGS__)
 
 /* One keystroke as the log shows it: "scan 0xe0 0x48 release" or "U+00e9 press". */
 static void log_event(const struct kbd_event *e)
@@ -56,13 +58,13 @@ static void on_event(const uint8_t *p, uint32_t len)
 {
 	struct kbd_event e;
 
-	if (len < sizeof(e)) {
+	if (len < sizeof(e)) { /* Linux hv_kbd_on_receive drops it as illegal */
 		finding("a %u-byte keystroke (EVENT is %u bytes)", len, (unsigned)sizeof(e));
 		return;
 	}
 	memcpy(&e, p, sizeof(e));
-	if (!kbd.accepted)
-		finding("a keystroke before the host accepted protocol 1.0");
+	if (!kbd.accepted) /* out of order, but Linux hv_kbd_on_receive takes keystrokes at any time */
+		notice("a keystroke before the host accepted protocol 1.0");
 	if (kbd.events == 0)
 		kbd.first = e;
 	kbd.events++;
@@ -85,6 +87,7 @@ static void kbd_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		kbd.completions++; /* of our request: nothing to do (Linux ignores them too) */
 		return;
 	}
+	/* Linux hv_kbd_on_channel_callback drops other packet types and lengths as illegal */
 	if (pkt->type != VMBUS_PKT_DATA_INBAND || len < sizeof(type) || len > KBD_MAX_MESSAGE) {
 		finding("packet type %u with %u payload bytes (want DATA_INBAND, 4..%u bytes)", pkt->type,
 			len, KBD_MAX_MESSAGE);
@@ -94,20 +97,21 @@ static void kbd_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	if (type == KBD_MSG_PROTOCOL_RESPONSE) {
 		struct kbd_protocol_response r;
 
-		if (len < sizeof(r)) {
+		if (len < sizeof(r)) { /* Linux hv_kbd_on_receive: an illegal response */
 			finding("a %u-byte PROTOCOL_RESPONSE (want %u)", len, (unsigned)sizeof(r));
 			return;
 		}
 		memcpy(&r, payload, sizeof(r));
-		if (kbd.responded)
-			finding("a second PROTOCOL_RESPONSE (status 0x%x)", r.status);
+		if (kbd.responded) /* Linux hv_kbd_on_receive just takes the newer one */
+			notice("a second PROTOCOL_RESPONSE (status 0x%x)", r.status);
 		kbd.responded = true;
 		kbd.status = r.status;
 		kbd.accepted = r.status & KBD_PROTOCOL_ACCEPTED;
 	} else if (type == KBD_MSG_EVENT) {
 		on_event(payload, len);
 	} else {
-		finding("message type %u from the host (it sends 2, PROTOCOL_RESPONSE, and 3, EVENT)", type);
+		/* Linux hv_kbd_on_receive logs an unhandled type and goes on */
+		notice("message type %u from the host (it sends 2, PROTOCOL_RESPONSE, and 3, EVENT)", type);
 	}
 }
 
@@ -181,7 +185,7 @@ void input_keyboard_reset(struct vmbus_channel *ch, bool ready)
 }
 
 const struct vmbus_device_ops input_keyboard_ops = {
-	.ring_pages = 9, /* 36 KiB each way, control page included (Linux, §4.4) */
+	.ring_pages = 9, /* 36 KiB each way, control page included (Linux hid-hyperv.c, hyperv-keyboard.c) */
 	.opened = kbd_opened,
 	.packet = kbd_packet,
 	.report = kbd_report,

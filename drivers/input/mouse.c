@@ -1,6 +1,6 @@
 /*
- * The synthetic mouse, SynthHID (HYPERV-PROTOCOL.md §5.11): ask for protocol
- * 2.0, take the host's device info (HID attributes, HID descriptor, report
+ * The synthetic mouse, SynthHID (Linux drivers/hid/hid-hyperv.c, OpenVMM
+ * vm/devices/uidevices/src/mouse): ask for protocol 2.0, take the host's device info (HID attributes, HID descriptor, report
  * descriptor), acknowledge it (the host sends no input before the ACK), then
  * log each input report: absolute X and Y, buttons, wheel, read where the
  * report descriptor says they are (hid.c).
@@ -21,6 +21,10 @@
 #define MOUSE_REQUEST_ID 0x6d6f7573ull  /* "mous": completion-requested ids are never 0 */
 #define MOUSE_ACK_ID 0x61636bull        /* "ack" */
 #define MAX_LOGGED 32
+#define SA167_AT 14                     /* Hyper-V's descriptor: Logical Maximum (0x25) here ... */
+#define SA167_BAD 0x25
+#define SA167_GOOD 0x29                 /* ... where the buttons' Usage Maximum belongs */
+#define RD_MAX 1024                     /* report descriptors patched in a copy up to this size */
 
 enum { KIND_MESSAGE };
 
@@ -32,6 +36,8 @@ static struct {
 	uint16_t bcd_hid, rd_len;
 	struct hid_layout layout;
 	char info_why[96];
+	bool sa167;                      /* the descriptor needed Linux's SA-167 patch */
+	uint32_t size_field;             /* DEVICE_INFO's SynthHID size, when it disagreed */
 	uint64_t reports, completions;
 	int32_t first[4];                /* x, y, buttons, wheel of the first report */
 	unsigned reported;
@@ -39,6 +45,7 @@ static struct {
 
 /* A host error on the mouse channel: input.mouse.message, once. */
 #define finding(...) input_finding(&ms.reported, KIND_MESSAGE, "mouse", "message", __VA_ARGS__)
+#define notice(...) input_notice(&ms.reported, KIND_MESSAGE, "mouse", "message", __VA_ARGS__)
 
 /* Send one SynthHID message of @type with @body (pipe and SynthHID headers added). */
 static int send_msg(uint32_t type, const void *body, uint32_t body_len, uint64_t id)
@@ -54,16 +61,21 @@ static int send_msg(uint32_t type, const void *body, uint32_t body_len, uint64_t
 			  (uint32_t)HID_HEADERS + body_len);
 }
 
-/* INITIAL_DEVICE_INFO: check its parts, read the report descriptor, acknowledge. */
+/*
+ * INITIAL_DEVICE_INFO (@len bytes: the pipe's payload, not the SynthHID size
+ * field): check its parts, read the report descriptor, acknowledge.
+ */
 static void on_device_info(const uint8_t *body, uint32_t len)
 {
+	static uint8_t rd[RD_MAX];
+	const uint8_t *desc;
 	struct hid_device_info info;
 	const char *why = NULL;
 	uint8_t ack = 0;
 	uint32_t at;
 
-	if (ms.info_seen) {
-		finding("a second INITIAL_DEVICE_INFO");
+	if (ms.info_seen) { /* Linux mousevsc_on_receive_device_info takes it again (resume) */
+		notice("a second INITIAL_DEVICE_INFO: ignored");
 		return;
 	}
 	ms.info_seen = true;
@@ -84,7 +96,16 @@ static void on_device_info(const uint8_t *body, uint32_t len)
 			     info.descriptor.length, ms.rd_len, len);
 		return;
 	}
-	if (hid_parse_descriptor(body + at, ms.rd_len, &ms.layout, &why)) {
+	/* Hyper-V's descriptor has 0x25 at byte 14 where 0x29 belongs; Linux mousevsc_probe
+	 * patches that byte ("workaround SA-167"), so a host may rely on it: patched, warned */
+	desc = body + at;
+	if (ms.rd_len > SA167_AT && ms.rd_len <= sizeof(rd) && desc[SA167_AT] == SA167_BAD) {
+		memcpy(rd, desc, ms.rd_len);
+		rd[SA167_AT] = SA167_GOOD;
+		desc = rd;
+		ms.sa167 = true;
+	}
+	if (hid_parse_descriptor(desc, ms.rd_len, &ms.layout, &why)) {
 		fmt_snprintf(ms.info_why, sizeof(ms.info_why), "report descriptor: %s", why);
 		/* still acknowledged: the host waits for the ACK whatever we make of it */
 	} else {
@@ -99,15 +120,13 @@ static void on_input_report(const uint8_t *r, uint32_t len)
 	const struct hid_layout *l = &ms.layout;
 	int32_t v[4] = { 0, 0, 0, 0 };
 
-	if (!ms.info_ok) {
-		finding("an input report before a usable device info was acknowledged");
+	if (!ms.info_ok) { /* Linux mousevsc_on_receive drops reports before init completes */
+		notice("an input report before a usable device info was acknowledged: dropped");
 		return;
 	}
-	if (len < hid_report_bytes(l)) {
-		finding("a %u-byte input report; the report descriptor makes it %u", len,
-			hid_report_bytes(l));
-		return;
-	}
+	if (len < hid_report_bytes(l)) /* Linux's HID core zero-fills a short report */
+		notice("a %u-byte input report; the report descriptor makes it %u", len,
+		       hid_report_bytes(l));
 	if (l->report_id && r[0] != l->report_id)
 		return; /* another report of the device: not the pointer's */
 	hid_field_value(r, len, l, &l->x, 0, &v[0]);
@@ -128,6 +147,17 @@ static void on_input_report(const uint8_t *r, uint32_t len)
 		log_printf("hvprobe: mouse: more input reports are counted, not logged\n");
 }
 
+/* The bytes a DEVICE_INFO's own lengths cover (attributes, HID and report descriptors). */
+static uint32_t device_info_len(const uint8_t *body, uint32_t avail)
+{
+	struct hid_device_info info;
+
+	if (avail < sizeof(info))
+		return avail;
+	memcpy(&info, body, sizeof(info));
+	return (uint32_t)sizeof(info.attributes) + info.descriptor.length + info.descriptor.report_length;
+}
+
 /* One packet from the host: pipe header, SynthHID header, body. */
 static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		      const uint8_t *payload, uint32_t len)
@@ -135,6 +165,7 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	struct hid_pipe_header pipe;
 	struct hid_msg_header h;
 	const uint8_t *body;
+	uint32_t avail;
 
 	if (ch != ms.ch)
 		return;
@@ -142,6 +173,7 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		ms.completions++;
 		return;
 	}
+	/* Linux mousevsc_on_channel_callback: other packet types are unhandled */
 	if (pkt->type != VMBUS_PKT_DATA_INBAND || len < HID_HEADERS) {
 		finding("packet type %u with %u payload bytes (want DATA_INBAND with the 16-byte headers)",
 			pkt->type, len);
@@ -150,21 +182,23 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	memcpy(&pipe, payload, sizeof(pipe));
 	memcpy(&h, payload + sizeof(pipe), sizeof(h));
 	body = payload + HID_HEADERS;
-	if (pipe.type != HID_PIPE_DATA || pipe.size < sizeof(h) || pipe.size > len - sizeof(pipe)) {
+	if (pipe.type != HID_PIPE_DATA) { /* Linux mousevsc_on_receive ignores the message */
+		notice("pipe header type %u: ignored", pipe.type);
+		return;
+	}
+	/* a pipe size past the packet: Linux mousevsc_on_receive copies by it */
+	if (pipe.size < sizeof(h) || pipe.size > len - sizeof(pipe)) {
 		finding("pipe header type %u, size %u in a %u-byte packet", pipe.type, pipe.size, len);
 		return;
 	}
-	if (h.size > pipe.size - sizeof(h)) {
-		finding("a message of type %u claims %u bytes; its packet carries %u", h.type, h.size,
-			(unsigned)(pipe.size - sizeof(h)));
-		return;
-	}
+	avail = pipe.size - (uint32_t)sizeof(h);
 	switch (h.type) {
 	case HID_MSG_PROTOCOL_RESPONSE: {
 		struct hid_protocol_response r;
 
-		if (h.size < sizeof(r)) {
-			finding("a %u-byte PROTOCOL_RESPONSE (want 5)", h.size);
+		/* Linux mousevsc_on_receive copies it by the pipe's size, not h.size */
+		if (avail < sizeof(r)) {
+			finding("a %u-byte PROTOCOL_RESPONSE (want 5)", avail);
 			return;
 		}
 		memcpy(&r, body, sizeof(r));
@@ -174,13 +208,24 @@ static void ms_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		break;
 	}
 	case HID_MSG_DEVICE_INFO:
-		on_device_info(body, h.size);
+		/* Linux mousevsc_on_receive_device_info and FreeBSD hv_hid read it by its own
+		 * lengths and ignore h.size (OpenVMM: 108 in a 169-byte message) */
+		if (h.size > avail || h.size < device_info_len(body, avail))
+			ms.size_field = h.size ? h.size : UINT32_MAX;
+		on_device_info(body, avail);
 		break;
 	case HID_MSG_INPUT_REPORT:
+		/* Linux mousevsc_on_receive hands h.size bytes to the HID layer: past the
+		 * message, that is memory the host never wrote */
+		if (h.size > avail) {
+			finding("a message of type %u claims %u bytes; its packet carries %u", h.type, h.size,
+				avail);
+			return;
+		}
 		on_input_report(body, h.size);
 		break;
-	default:
-		finding("message type %u from the host (it sends 1, 2 and 4)", h.type);
+	default: /* Linux mousevsc_on_receive logs an unsupported type and goes on */
+		notice("message type %u from the host (it sends 1, 2 and 4)", h.type);
 	}
 }
 
@@ -194,6 +239,7 @@ static bool arrived(void *ctx)
 static void report_device_info(void)
 {
 	const struct hid_layout *l = &ms.layout;
+	char note[128] = "";
 
 	if (!ms.info_seen) {
 		check("input.mouse.device_info", CHECK_FAIL, "no INITIAL_DEVICE_INFO within 5 s");
@@ -204,12 +250,21 @@ static void report_device_info(void)
 		      ms.attr.vendor, ms.attr.product, ms.info_why, ms.acked ? " (acknowledged)" : "");
 		return;
 	}
-	check_that("input.mouse.device_info", ms.acked,
-		   "vendor 0x%04x product 0x%04x version 0x%04x, HID %x.%02x, %u-byte report descriptor: %u buttons, X/Y %s %u-bit %d..%d%s; %s",
-		   ms.attr.vendor, ms.attr.product, ms.attr.version, ms.bcd_hid >> 8, ms.bcd_hid & 0xff,
-		   ms.rd_len, l->buttons.count, l->x.relative ? "relative" : "absolute", l->x.size,
-		   l->x.min, l->x.max, l->wheel.present ? ", wheel" : "",
-		   ms.acked ? "acknowledged" : "the acknowledgement could not be sent");
+	/* room is short in a reason: the notes are terse, the comments above say why */
+	if (ms.sa167)
+		fmt_snprintf(note, sizeof(note),
+			     "; SA-167: byte 14 read as 0x29");
+	else if (ms.size_field)
+		fmt_snprintf(note, sizeof(note),
+			     "; SynthHID size %u ignored",
+			     ms.size_field == UINT32_MAX ? 0 : ms.size_field);
+	check("input.mouse.device_info",
+	      !ms.acked ? CHECK_FAIL : note[0] ? CHECK_WARN : CHECK_PASS,
+	      "vendor 0x%04x product 0x%04x version 0x%04x, HID %x.%02x, %u-byte report descriptor: %u buttons, X/Y %s %u-bit %d..%d%s; %s%s",
+	      ms.attr.vendor, ms.attr.product, ms.attr.version, ms.bcd_hid >> 8, ms.bcd_hid & 0xff,
+	      ms.rd_len, l->buttons.count, l->x.relative ? "relative" : "absolute", l->x.size, l->x.min,
+	      l->x.max, l->wheel.present ? ", wheel" : "",
+	      ms.acked ? "acknowledged" : "the acknowledgement could not be sent", note);
 }
 
 /* Open: PROTOCOL_REQUEST 2.0, its answer, then the device info (acknowledged on arrival). */
@@ -286,7 +341,7 @@ void input_mouse_reset(struct vmbus_channel *ch, bool ready)
 }
 
 const struct vmbus_device_ops input_mouse_ops = {
-	.ring_pages = 9, /* 36 KiB each way, control page included (Linux, §4.4) */
+	.ring_pages = 9, /* 36 KiB each way, control page included (Linux hid-hyperv.c, hyperv-keyboard.c) */
 	.opened = ms_opened,
 	.packet = ms_packet,
 	.report = ms_report,

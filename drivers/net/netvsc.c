@@ -66,14 +66,29 @@ static bool pending_over(void *ctx)
 	return p->done;
 }
 
+/* An answer that took @ns, longer than NETVSC_TIMEOUT_NS: counted for net.protocol. */
+void netvsc_late(struct netvsc *n, uint64_t ns)
+{
+	n->late++;
+	if (ns > n->late_max_ns)
+		n->late_max_ns = ns;
+}
+
 bool nvsp_wait(struct netvsc *n, int slot, const char **why)
 {
 	struct nvsp_pending *p = &n->pending[slot];
+	uint64_t start = cpu_now_ns();
 
-	loop_wait("an NVSP completion", pending_over, p, cpu_now_ns() + NETVSC_TIMEOUT_NS);
+	loop_wait("an NVSP completion", pending_over, p, start + NETVSC_TIMEOUT_NS);
+	if (!p->done && n->nvsp_version && n->ch->state == CH_OPEN && !n->ch->broken) {
+		loop_wait("a late NVSP completion", pending_over, p, start + NETVSC_LATE_NS);
+		if (p->done)
+			netvsc_late(n, cpu_now_ns() - start);
+	}
 	if (!p->done) {
 		*why = n->ch->state != CH_OPEN ? "the channel went away"
 		       : n->ch->broken	       ? "the channel's ring broke"
+		       : n->nvsp_version       ? "no completion within 30 s"
 						       : "no completion within 5 s";
 		p->used = false;
 		return false;
@@ -354,10 +369,17 @@ static void netvsc_report(struct vmbus_channel *ch)
 	if (!n)
 		return;
 	rndis_report(n);
-	if (!n->findings)
-		check("net.protocol", CHECK_PASS,
-		      "relid %u: every completion matched a request, %llu transfer-page packets completed",
-		      ch->relid, (unsigned long long)n->xfer_packets);
+	if (!n->findings) {
+		char late[64] = "";
+
+		if (n->late)
+			fmt_snprintf(late, sizeof(late), "; %u answers after 5 s (longest %llu ms)", n->late,
+				     (unsigned long long)(n->late_max_ns / 1000000));
+		check("net.protocol", n->unknown_rndis || n->late ? CHECK_WARN : CHECK_PASS,
+		      "relid %u: every completion matched a request, %llu transfer-page packets completed%s%s",
+		      ch->relid, (unsigned long long)n->xfer_packets,
+		      n->unknown_rndis ? "; RNDIS messages of unknown types ignored (as Linux)" : "", late);
+	}
 	if (!n->buffers_sent)
 		return;
 	nvsp_post(n, &rr, sizeof(rr));

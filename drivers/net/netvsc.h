@@ -20,7 +20,10 @@
 #define NETVSC_TX_PAGES 16             /* 64 KiB send buffer */
 #define NETVSC_RX_ID 0xcafe            /* the receive buffer's page set id (Linux's) */
 #define NETVSC_TX_ID 0
-#define NETVSC_TIMEOUT_NS 5000000000ull
+#define NETVSC_TIMEOUT_NS 5000000000ull  /* Linux negotiate_nvsp_ver waits 5 s for INIT */
+/* after INIT Linux waits without a limit (netvsc_init_buf, rndis_filter_query_device):
+ * an answer up to this late is a warning with its time, later a failure */
+#define NETVSC_LATE_NS 30000000000ull
 #define NETVSC_MAX_PENDING 8           /* NVSP transactions in flight */
 #define NETVSC_FRAME_MAX RNDIS_MAX_XFER /* the largest RNDIS message we told the host we take */
 #define RNDIS_REPLY_MAX 256
@@ -54,6 +57,11 @@ struct netvsc {
 	int link;                          /* NDIS_MEDIA_*, LINK_UNKNOWN */
 	char link_why[96];                 /* the link or MTU query failed: why */
 	unsigned link_changes, indications;
+	unsigned pre_fe_status;            /* status buffers beyond msg_len, inside the range */
+	unsigned late;                     /* answers after NETVSC_TIMEOUT_NS */
+	uint64_t late_max_ns;
+	unsigned unknown_rndis;            /* RNDIS messages of a type Linux leaves unhandled */
+	uint32_t unknown_type;             /* the first one's type */
 	/* received */
 	uint64_t frames, frame_bytes, xfer_packets;
 	char first_frame[64];
@@ -70,6 +78,8 @@ void netvsc_on_packet(struct netvsc *n, const struct vmbus_packet *pkt, const ui
 void netvsc_finding(struct netvsc *n, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Reserve an NVSP transaction; its index, or -1 when all are in flight. */
 int nvsp_reserve(struct netvsc *n);
+/* An answer that took @ns, past NETVSC_TIMEOUT_NS: net.protocol warns with the longest. */
+void netvsc_late(struct netvsc *n, uint64_t ns);
 /* Wait for transaction @slot's completion (loop_wait); false on timeout or a lost channel. */
 bool nvsp_wait(struct netvsc *n, int slot, const char **why);
 

@@ -116,18 +116,28 @@ static int reply(struct netvsc *n, const uint8_t *msg, uint32_t len, uint32_t ty
 	return 0;
 }
 
-/* RNDIS_INDICATE_STATUS_MSG: link changes. */
-static int status(struct netvsc *n, const uint8_t *msg, uint32_t len)
+/*
+ * RNDIS_INDICATE_STATUS_MSG (@mlen bytes by its header, @range in its
+ * receive range): link changes.  The status buffer must lie inside the range
+ * ([MS-RNDIS] 2.2.10; Linux netvsc_linkstatus_callback rejects it
+ * otherwise).  Why not inside msg_len: vSwitches before Windows Server 2019
+ * ("pre-Fe") left the buffer out of msg_len, and Linux bounds it by the
+ * range for that reason; such a buffer is counted and warned about.
+ */
+static int status(struct netvsc *n, const uint8_t *msg, uint32_t mlen, uint32_t range)
 {
 	struct rndis_indicate_status s;
 
-	if (len < sizeof(s))
-		return bad(n, RNDIS_INDICATE_STATUS_MSG, "a status indication of %u bytes", len);
+	if (mlen < sizeof(s))
+		return bad(n, RNDIS_INDICATE_STATUS_MSG, "a status indication of %u bytes", mlen);
 	memcpy(&s, msg, sizeof(s));
-	if (s.buf_len && (s.buf_offset > len - RNDIS_OFFSET_BASE ||
-			  s.buf_len > len - RNDIS_OFFSET_BASE - s.buf_offset))
-		return bad(n, RNDIS_INDICATE_STATUS_MSG, "a status indication with %u bytes at %u in %u",
-			   s.buf_len, s.buf_offset, len);
+	if (s.buf_len && (s.buf_offset > range - RNDIS_OFFSET_BASE ||
+			  s.buf_len > range - RNDIS_OFFSET_BASE - s.buf_offset))
+		return bad(n, RNDIS_INDICATE_STATUS_MSG,
+			   "a status indication with %u bytes at %u in a %u-byte range", s.buf_len,
+			   s.buf_offset, range);
+	if (s.buf_len && (uint64_t)s.buf_offset + s.buf_len > mlen - RNDIS_OFFSET_BASE)
+		n->pre_fe_status++;
 	n->indications++;
 	if (s.status == RNDIS_STATUS_MEDIA_CONNECT)
 		set_link(n, NDIS_MEDIA_CONNECTED);
@@ -150,16 +160,19 @@ int rndis_receive(struct netvsc *n, const uint8_t *msg, uint32_t len, uint32_t c
 	case RNDIS_PACKET_MSG:
 		return packet(n, msg, mlen);
 	case RNDIS_INDICATE_STATUS_MSG:
-		return status(n, msg, mlen);
+		return status(n, msg, mlen, len);
 	case RNDIS_INITIALIZE_CMPLT:
 	case RNDIS_QUERY_CMPLT:
 	case RNDIS_SET_CMPLT:
 	case RNDIS_RESET_CMPLT:
 	case RNDIS_KEEPALIVE_CMPLT:
 		return reply(n, msg, mlen, type);
-	default:
-		netvsc_finding(n, "RNDIS message type 0x%08x on channel %u", type, channel);
-		return -1;
+	default: /* Linux rndis_filter_receive logs an unhandled type and goes on */
+		if (!n->unknown_rndis++)
+			n->unknown_type = type;
+		log_printf("hvprobe: net: relid %u: RNDIS message type 0x%08x on channel %u: ignored\n",
+			   n->ch->relid, type, channel);
+		return 0;
 	}
 }
 
@@ -186,6 +199,7 @@ static int rndis_request(struct netvsc *n, const void *msg, uint32_t len, uint32
 	uint8_t buf[NVSP_MSG_SIZE] = { 0 };
 	struct rndis_wait w = { n, nvsp_reserve(n) };
 	const struct nvsp_pending *p;
+	uint64_t start;
 
 	if (w.slot < 0) {
 		*why = "too many NVSP transactions in flight";
@@ -203,14 +217,20 @@ static int rndis_request(struct netvsc *n, const void *msg, uint32_t len, uint32
 		*why = "the outbound ring refused the message";
 		return -1;
 	}
-	loop_wait("an RNDIS reply", rndis_over, &w, cpu_now_ns() + NETVSC_TIMEOUT_NS);
+	start = cpu_now_ns();
+	loop_wait("an RNDIS reply", rndis_over, &w, start + NETVSC_TIMEOUT_NS);
+	if (!rndis_over(&w)) { /* Linux rndis_filter_query_device waits without a limit */
+		loop_wait("a late RNDIS reply", rndis_over, &w, start + NETVSC_LATE_NS);
+		if (n->rndis_done && p->done)
+			netvsc_late(n, cpu_now_ns() - start);
+	}
 	n->rndis_waiting = n->pending[w.slot].used = false;
 	if (n->rndis_error) {
 		*why = n->rndis_error;
 		return -1;
 	}
 	if (!n->rndis_done || !p->done) {
-		*why = !n->rndis_done ? "no RNDIS reply within 5 s" : "no NVSP completion within 5 s";
+		*why = !n->rndis_done ? "no RNDIS reply within 30 s" : "no NVSP completion within 30 s";
 		return -1;
 	}
 	if (p->len < 8 || le32(p->msg) != NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE ||
@@ -249,7 +269,11 @@ static int query(struct netvsc *n, uint32_t oid, uint32_t min, const uint8_t **i
 	return 0;
 }
 
-/* INITIALIZE: 0, or -1 with *@why. */
+/*
+ * INITIALIZE: 0, or -1 with *@why.  [MS-RNDIS] 2.2.2: version 1, medium
+ * 802.3, at least one packet per message; Linux rndis_filter_init_device
+ * takes 1 << alignment factor, so past 31 it has no meaning.
+ */
 static int initialize(struct netvsc *n, const struct rndis_initialize_cmplt **out, const char **why)
 {
 	static char reason[112];
@@ -264,7 +288,7 @@ static int initialize(struct netvsc *n, const struct rndis_initialize_cmplt **ou
 	memcpy(&c, n->rndis_reply, sizeof(c));
 	if (n->rndis_len < sizeof(c) || c.status != RNDIS_STATUS_SUCCESS ||
 	    c.major != RNDIS_MAJOR_VERSION || c.medium != RNDIS_MEDIUM_802_3 ||
-	    !c.max_pkt_per_msg || c.pkt_alignment_factor > 12) {
+	    !c.max_pkt_per_msg || c.pkt_alignment_factor > 31) {
 		fmt_snprintf(reason, sizeof(reason),
 			     "INITIALIZE_CMPLT of %u bytes: status 0x%08x, version %u.%u, medium %u, %u packets per message, alignment 2^%u",
 			     n->rndis_len, c.status, c.major, c.minor, c.medium, c.max_pkt_per_msg,
@@ -291,10 +315,15 @@ static void send_probe(struct netvsc *n)
 	int slot = nvsp_reserve(n);
 	const char *why = NULL;
 
-	if (n->tx_section_size < total || slot < 0) {
-		check("net.send", CHECK_FAIL, "relid %u: send sections of %u B cannot hold a %u-byte packet",
-		      n->ch->relid, n->tx_section_size, total);
+	if (slot < 0) {
+		check("net.send", CHECK_FAIL, "relid %u: no NVSP transaction free (an hvprobe limit)",
+		      n->ch->relid);
 		return;
+	}
+	/* a packet larger than a send section goes by GPA-direct, as Linux netvsc_send does */
+	if (n->tx_section_size < total) {
+		m.section_index = NVSP_NO_SECTION;
+		m.section_size = 0;
 	}
 	memset(n->tx, 0, total);
 	p->h.type = RNDIS_PACKET_MSG;
@@ -309,8 +338,10 @@ static void send_probe(struct netvsc *n)
 	memcpy(f + ETH_HLEN + 8, n->mac, ETH_ALEN);       /* sender MAC; sender IP 0 */
 	memcpy(f + ETH_HLEN + 24, ip, 4);                 /* target IP */
 	memcpy(buf, &m, sizeof(m));
-	if (vmbus_send(n->ch, VMBUS_PKT_DATA_INBAND, VMBUS_PKT_FLAG_COMPLETION_REQUESTED,
-		       n->pending[slot].id, buf, sizeof(buf))) {
+	if (m.section_index == NVSP_NO_SECTION
+		    ? vmbus_send_gpa(n->ch, n->pending[slot].id, buf, sizeof(buf), n->tx, total)
+		    : vmbus_send(n->ch, VMBUS_PKT_DATA_INBAND, VMBUS_PKT_FLAG_COMPLETION_REQUESTED,
+				 n->pending[slot].id, buf, sizeof(buf))) {
 		n->pending[slot].used = false;
 		why = "the outbound ring refused it";
 	} else if (nvsp_wait(n, slot, &why)) {
@@ -319,8 +350,11 @@ static void send_probe(struct netvsc *n)
 		    c->type != NVSP_MSG1_SEND_RNDIS_PKT_COMPLETE || c->status != NVSP_STAT_SUCCESS)
 			why = "completed with another message or a failure status";
 	}
-	check_that("net.send", !why, "relid %u: a %u-byte ARP probe for 169.254.%u.%u through send section 0: %s",
-		   n->ch->relid, ETH_MIN_FRAME, ip[2], ip[3], why ? why : "completed, status SUCCESS");
+	check_that("net.send", !why, "relid %u: a %u-byte ARP probe for 169.254.%u.%u %s: %s",
+		   n->ch->relid, ETH_MIN_FRAME, ip[2], ip[3],
+		   m.section_index == NVSP_NO_SECTION ? "by GPA-direct (send sections too small)"
+						      : "through send section 0",
+		   why ? why : "completed, status SUCCESS");
 }
 
 static bool frame_seen(void *ctx)
@@ -395,12 +429,24 @@ void rndis_report(struct netvsc *n)
 		check("net.link", CHECK_SKIP, "relid %u: RNDIS never came up", n->ch->relid);
 	else if (n->link_why[0])
 		check("net.link", CHECK_FAIL, "relid %u: %s", n->ch->relid, n->link_why);
-	else
-		check_that("net.link", n->link_changes <= LINK_CHANGES_MAX,
-			   "relid %u: link %s, MTU %u; %u status indications, %u state change%s%s",
-			   n->ch->relid, n->link == NDIS_MEDIA_CONNECTED ? "up" : "down", n->mtu,
-			   n->indications, n->link_changes, n->link_changes == 1 ? "" : "s",
-			   n->link_changes > LINK_CHANGES_MAX ? " (flapping)" : "");
+	else {
+		char extra[160] = "";
+		size_t pos = 0;
+
+		/* flapping: no guest rejects it (Linux netvsc_link_change follows every change);
+		 * a pre-Fe status length: Linux netvsc_linkstatus_callback works around it */
+		if (n->link_changes > LINK_CHANGES_MAX)
+			pos += (size_t)fmt_snprintf(extra, sizeof(extra), " (flapping)");
+		if (n->pre_fe_status)
+			fmt_snprintf(extra + pos, sizeof(extra) - pos,
+				     "; %u status buffer%s past msg_len, inside the range (pre-Fe vSwitch; Linux netvsc_linkstatus_callback)",
+				     n->pre_fe_status, n->pre_fe_status == 1 ? "" : "s");
+		check("net.link",
+		      n->link_changes > LINK_CHANGES_MAX || n->pre_fe_status ? CHECK_WARN : CHECK_PASS,
+		      "relid %u: link %s, MTU %u; %u status indications, %u state change%s%s", n->ch->relid,
+		      n->link == NDIS_MEDIA_CONNECTED ? "up" : "down", n->mtu, n->indications,
+		      n->link_changes, n->link_changes == 1 ? "" : "s", extra);
+	}
 	if (n->rx_findings)
 		check("net.receive", CHECK_FAIL, "relid %u: %u bad messages; first: %s", n->ch->relid,
 		      n->rx_findings, n->rx_error);

@@ -17,6 +17,9 @@
 #define STORVSC_MAX_LUNS 8             /* LUNs examined per controller */
 #define STORVSC_IO_PAGES 2             /* the SCSI data buffer: 8 KiB */
 #define STORVSC_TIMEOUT_NS 5000000000ull /* Linux waits 5 s for each init step */
+/* an SRB may take up to the time_out_value we give it (Linux gives 60 s too): after
+ * STORVSC_TIMEOUT_NS a completion is a warning with its time */
+#define STORVSC_SRB_LATE_NS 60000000000ull
 
 struct stor_lun {
 	uint8_t lun, type;             /* SCSI_TYPE_* */
@@ -47,6 +50,8 @@ struct storvsc {
 	/* what the host sent besides answers */
 	uint64_t packets, completions, unsolicited;
 	unsigned findings;
+	unsigned tolerated;             /* host habits real guests accept: storage.protocol warns */
+	char tolerated_why[96];         /* the first of them */
 	unsigned nluns;
 	struct stor_lun luns[STORVSC_MAX_LUNS];
 };
@@ -70,7 +75,9 @@ void storvsc_finding(struct storvsc *s, const char *fmt, ...) __attribute__((for
 /* The LUN checks: storage.inquiry, storage.capacity, storage.read. */
 void storvsc_scan(struct storvsc *s);
 /* Validate the SRB of the completion in s->resp for a command that asked @asked bytes. */
-int scsi_result(const struct storvsc *s, uint32_t asked, struct scsi_result *r, const char **why);
+/* A host habit real guests accept (printf-style): counted, the first kept for storage.protocol. */
+void storvsc_tolerate(struct storvsc *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int scsi_result(struct storvsc *s, uint32_t asked, struct scsi_result *r, const char **why);
 /* REPORT LUNS data: up to @max LUN numbers (< 256) into @luns; *@more: entries left out. */
 unsigned scsi_parse_report_luns(const uint8_t *d, uint32_t n, uint8_t *luns, unsigned max,
 				unsigned *more);

@@ -91,8 +91,10 @@ VMBUS_ASSERT_SIZE(struct vmscsi_request, 0x34);
 
 /* srb_status: a 6-bit code and two flags */
 #define SRB_STATUS(s) ((s) & 0x3f)
+#define SRB_STATUS_PENDING 0x00
 #define SRB_STATUS_SUCCESS 0x01
 #define SRB_STATUS_ERROR 0x04
+#define SRB_STATUS_DATA_OVERRUN 0x12
 #define SRB_STATUS_INVALID_LUN 0x20
 #define SRB_STATUS_QUEUE_FROZEN 0x40
 #define SRB_STATUS_AUTOSENSE_VALID 0x80

@@ -1,7 +1,6 @@
 /*
- * hvsim's Dynamic Memory host (HYPERV-PROTOCOL.md §6), written from the
- * specification, Linux hv_balloon.c and QEMU hv-balloon.c, not from the
- * guest.  The guest speaks first:
+ * hvsim's Dynamic Memory host, written from Linux hv_balloon.c and QEMU
+ * hv-balloon.c, not from the guest.  The guest speaks first:
  *   VERSION_REQUEST       accepted up to "dm_version =" (default 2.0)
  *   CAPABILITIES_REPORT   accepted; status reports wanted unless
  *                         "dm_status_reports = 0" (QEMU's default), hot-remove
@@ -21,9 +20,12 @@
  *   hot_add = S N    MEM_HOT_ADD_REQUEST for N pages above guest RAM, with a
  *                    region (as QEMU sends it)
  * Misbehaviours: dm_size_too_large (a BALLOON_REQUEST whose header claims
- * 4096 bytes, 16 sent), dm_balloon_too_many (2 s after the capabilities, a
- * request for twice the guest's RAM), dm_unballoon_unknown (2 s after the
- * capabilities, 4 pages the guest never gave: its first RAM pages).
+ * 4096 bytes, 16 sent), dm_unballoon_unknown (2 s after the capabilities,
+ * 4 pages the guest never gave: its first RAM pages).
+ * Quirks: balloon_huge (2 s after the capabilities, a request for QEMU's
+ * largest, 585728 pages, more than the guest has), balloon_back_to_back
+ * (requests for 512 and 256 pages right behind the CAPABILITIES_RESPONSE,
+ * the second before the first is answered).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,9 +46,12 @@
 #define TOO_LARGE_SIZE 4096                /* dm_size_too_large: what the header claims */
 #define REPORT_GAP_NS (3 * NS_PER_S)       /* a status gap longer than this is a guest error */
 #define HOT_ADD_ALIGN_PAGES (128ull << 8)  /* QEMU aligns hot-added memory to 128 MiB */
+#define HUGE_PAGES 585728                  /* QEMU hv-balloon's HV_BALLOON_HR_CHUNK_PAGES */
+#define BACK_TO_BACK_1 512                 /* balloon_back_to_back: the two requests */
+#define BACK_TO_BACK_2 256
 
-enum op_kind { OP_BALLOON, OP_UNBALLOON, OP_HOT_ADD, OP_TOO_MANY, OP_UNKNOWN, OP_NONE };
-static const char *const op_names[] = { "balloon", "unballoon", "hot_add", "balloon (too many)",
+enum op_kind { OP_BALLOON, OP_UNBALLOON, OP_HOT_ADD, OP_HUGE, OP_UNKNOWN, OP_NONE };
+static const char *const op_names[] = { "balloon", "unballoon", "hot_add", "balloon (huge)",
 					"unballoon (unknown pages)" };
 
 /* Scenario configuration. */
@@ -74,6 +79,7 @@ static struct {
 	char tried[64];                    /* versions the guest proposed */
 	enum op_kind busy;                 /* the operation waiting for the guest */
 	uint64_t want, got;                /* its pages */
+	unsigned finals;                   /* BALLOON_REQUESTs in flight: final responses awaited */
 	bool no_hot_add;                   /* the guest said "stop trying" */
 	uint8_t *held;                     /* one byte per guest RAM page: the host has it */
 	uint64_t base_pfn, npfn, nheld;
@@ -203,14 +209,17 @@ static bool start_op(enum op_kind kind, uint32_t pages, uint32_t skip)
 	dh.got = 0;
 	dh.want = pages;
 	switch (kind) {
-	case OP_TOO_MANY:
-		b.num_pages = (uint32_t)(2 * dh.npfn);
-		fprintf(stderr, "hvsim: dm: misbehaving (dm_balloon_too_many): a BALLOON_REQUEST for %u pages, twice the guest's RAM\n",
-			b.num_pages);
+	case OP_HUGE:
+		/* QEMU asks RAM minus the target, capped at its chunk; its RAM counts pages the
+		 * guest's firmware and allocator never see */
+		b.num_pages = HUGE_PAGES;
+		fprintf(stderr, "hvsim: dm: quirk (balloon_huge): a BALLOON_REQUEST for %u pages; the guest has %llu\n",
+			b.num_pages, (unsigned long long)dh.npfn);
 		dh.want = b.num_pages;
 		/* fall through */
 	case OP_BALLOON:
 		send_msg(&b, DM_BALLOON_REQUEST, sizeof(b), ++dh.trans);
+		dh.finals = 1;
 		return true;
 	case OP_UNBALLOON:
 		return send_unballoon(pages, skip);
@@ -323,6 +332,19 @@ static void on_caps(const struct dm_caps_report *m)
 			(unsigned long long)m->caps);
 	send_msg(&r, DM_CAPABILITIES_RESPONSE, sizeof(r), m->hdr.trans_id);
 	dh.state = DM_READY;
+	if (sim_quirk[QUIRK_BALLOON_BACK_TO_BACK] && dh.busy == OP_NONE) {
+		/* both in the ring before the guest has read the response: each gets its answer */
+		struct dm_balloon_request b1 = { { 0, 0, 0 }, BACK_TO_BACK_1, 0 }, b2 = { { 0, 0, 0 }, BACK_TO_BACK_2, 0 };
+
+		fprintf(stderr, "hvsim: dm: quirk (balloon_back_to_back): BALLOON_REQUESTs for %u and %u pages right behind the CAPABILITIES_RESPONSE\n",
+			BACK_TO_BACK_1, BACK_TO_BACK_2);
+		send_msg(&b1, DM_BALLOON_REQUEST, sizeof(b1), ++dh.trans);
+		send_msg(&b2, DM_BALLOON_REQUEST, sizeof(b2), ++dh.trans);
+		dh.busy = OP_BALLOON;
+		dh.got = 0;
+		dh.want = BACK_TO_BACK_1 + BACK_TO_BACK_2;
+		dh.finals = 2;
+	}
 	if (sim_mb[MB_DM_SIZE_TOO_LARGE]) {
 		struct dm_balloon_request b = { { DM_BALLOON_REQUEST, TOO_LARGE_SIZE, ++dh.trans }, 1, 0 };
 
@@ -358,7 +380,7 @@ static void on_balloon_response(const struct dm_balloon_response *m, uint32_t si
 {
 	uint32_t n = m->more_count >> 1;
 
-	if (dh.busy != OP_BALLOON && dh.busy != OP_TOO_MANY) {
+	if (dh.busy != OP_BALLOON && dh.busy != OP_HUGE) {
 		guest_error("BALLOON_RESPONSE without a BALLOON_REQUEST");
 		return;
 	}
@@ -373,7 +395,7 @@ static void on_balloon_response(const struct dm_balloon_response *m, uint32_t si
 		take_range(DM_RANGE_START(r), DM_RANGE_COUNT(r));
 		dh.got += DM_RANGE_COUNT(r);
 	}
-	if (m->more_count & DM_MORE_PAGES)
+	if ((m->more_count & DM_MORE_PAGES) || --dh.finals)
 		return;
 	if (dh.got > dh.want)
 		guest_error("gave %llu pages for a request of %llu", (unsigned long long)dh.got,
@@ -473,8 +495,8 @@ void sim_dm_open(struct sim_channel *ch)
 	ch->priv = &dh;
 	if (!mb_added) { /* the misbehaviours' operations, once per run */
 		mb_added = true;
-		for (int k = OP_TOO_MANY; k <= OP_UNKNOWN; k++) {
-			if (!sim_mb[k == OP_TOO_MANY ? MB_DM_BALLOON_TOO_MANY : MB_DM_UNBALLOON_UNKNOWN] ||
+		for (int k = OP_HUGE; k <= OP_UNKNOWN; k++) {
+			if (!(k == OP_HUGE ? sim_quirk[QUIRK_BALLOON_HUGE] : sim_mb[MB_DM_UNBALLOON_UNKNOWN]) ||
 			    dmcfg.nops == MAX_OPS)
 				continue;
 			dmcfg.ops[dmcfg.nops++] = (typeof(dmcfg.ops[0])){ MB_DELAY_NS, (enum op_kind)k, 0, 0, false };

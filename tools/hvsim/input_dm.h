@@ -1,11 +1,11 @@
 /*
  * hvsim's Virtual Machine Connection and Dynamic Memory hosts, the
  * keyboard, mouse and balloon rows of vmbus_dev.c:
- *   synth_input.c  the synthetic keyboard (§5.10) and SynthHID mouse (§5.11)
+ *   synth_input.c  the synthetic keyboard and SynthHID mouse
  *                  as Hyper-V drives them: version handshake, the mouse's
  *                  device info and its ACK, then keystrokes and pointer
  *                  reports at the scenario's times
- *   dm_host.c      a Dynamic Memory host (§6): versions, capabilities,
+ *   dm_host.c      a Dynamic Memory host: versions, capabilities,
  *                  status reports read and judged, balloon, unballoon and
  *                  hot-add requests at the scenario's times; it poisons the
  *                  pages it gets and checks them when it gives them back

@@ -153,6 +153,25 @@ static void indicate_status(struct sim_channel *ch, struct netvsp *st, uint32_t 
 	indicate(ch, st, NVSP_CHANNEL_CONTROL, &s, sizeof(s));
 }
 
+/*
+ * quirk rndis_pre_fe_status: a LINK_SPEED_CHANGE whose msg_len stops before
+ * its 4-byte status buffer, as vSwitches before Windows Server 2019 sent it
+ * (Linux netvsc_linkstatus_callback's comment); the range holds all of it.
+ */
+static void indicate_pre_fe_speed(struct sim_channel *ch, struct netvsp *st)
+{
+	struct {
+		struct rndis_indicate_status s;
+		uint32_t speed;         /* in 100 bit/s units: 10 Gbit/s */
+	} __attribute__((packed)) m = { { { RNDIS_INDICATE_STATUS_MSG, sizeof(m.s) },
+					  RNDIS_STATUS_LINK_SPEED_CHANGE, sizeof(m.speed),
+					  sizeof(m.s) - sizeof(m.s.h) }, 100000000 };
+
+	fprintf(stderr, "hvsim: netvsp: quirk (rndis_pre_fe_status): LINK_SPEED_CHANGE with msg_len %u in a %u-byte range\n",
+		(unsigned)sizeof(m.s), (unsigned)sizeof(m));
+	indicate(ch, st, NVSP_CHANNEL_CONTROL, &m, sizeof(m));
+}
+
 /* After the first packet filter: link up, then a few ARP requests from the router. */
 static void inject(struct sim_channel *ch, struct netvsp *st)
 {
@@ -162,6 +181,8 @@ static void inject(struct sim_channel *ch, struct netvsp *st)
 	}
 	if (!sim_mb[MB_LINK_FLAPS])
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_CONNECT);
+	if (sim_quirk[QUIRK_RNDIS_PRE_FE_STATUS])
+		indicate_pre_fe_speed(ch, st);
 	for (int i = 0; i < RX_FRAMES; i++) {
 		struct {
 			struct rndis_packet p;

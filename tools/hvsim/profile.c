@@ -68,13 +68,15 @@ static const struct sim_profile profiles[] = {
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
 	  240, 320, CODE_VMCALL, VMBUS_VERSION_WIN10_V6_0,
 	  "heartbeat shutdown timesync kvp keyboard mouse scsi nic",
-	  "offer_196_always ic_txid_zero sense_0x14 hid_size_field" },
+	  "offer_196_always ic_txid_zero sense_0x14 hid_size_field storvsc_6_0_max "
+	  "input_no_completions" },
 	{ "hyperv-quirks", "Hyper-V and Azure as Linux's drivers describe them", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
 	  240, 320, CODE_VMCALL, VMBUS_VERSION_WIN10_V5_2,
 	  "heartbeat shutdown timesync kvp vss keyboard mouse scsi nic balloon",
 	  "unload_slow post_transient rescind_unknown ic_back_to_back ic_loose_framing clock_step "
-	  "balloon_huge balloon_back_to_back rndis_pre_fe_status srb_pending" },
+	  "balloon_huge balloon_back_to_back rndis_pre_fe_status srb_pending hid_sa167 "
+	  "inquiry_error" },
 	{ "tcg", "QEMU TCG: a hypervisor without the Hyper-V interface", true, 0x40000001,
 	  "TCGTCGTCGTCG", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0, NULL, NULL },
 	{ "bare-metal", "no hypervisor at all", false, 0, "", 0, { 0 }, 0, 0, 0, 0, 0, 0, { 0 }, 0,

@@ -13,6 +13,11 @@
  *          CAPACITY(10) can tell, so the guest needs READ CAPACITY(16)
  * Data moves through the one GPA-direct range of each request; answers are
  * completion packets as long as the request (OpenVMM's rule).
+ * Quirks: sense_0x14 (sense_info_length 0x14 in every completion, as
+ * OpenVMM's storvsp), srb_pending (READ CAPACITY completes PENDING, REPORT
+ * LUNS DATA_OVERRUN with the real length), inquiry_error (the DVD's INQUIRY
+ * completes ERROR with its data), storvsc_6_0_max (6.2 refused, as OpenVMM),
+ * version_echo_zero (the accepted version is not echoed, as Virtuozzo's hv-scsi).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,6 +142,8 @@ static bool version_ok(uint16_t v)
 		       : vm >= VMBUS_VERSION_WIN7   ? VSTOR_VERSION_WIN7
 						    : VSTOR_VERSION_WIN6;
 
+	if (sim_quirk[QUIRK_STORVSC_6_0_MAX] && max > VSTOR_VERSION_WIN8_1)
+		max = VSTOR_VERSION_WIN8_1;
 	return v <= max && (v == VSTOR_VERSION_WIN10 || v == VSTOR_VERSION_WIN8_1 ||
 			    v == VSTOR_VERSION_WIN8 || v == VSTOR_VERSION_WIN7 || v == VSTOR_VERSION_WIN6);
 }
@@ -254,6 +261,26 @@ static uint32_t scsi(struct storvsp *st, struct vmscsi_request *srb, uint8_t *ou
 	}
 }
 
+/* The completion's quirks (quirks.def) for command @op, which moved @n bytes. */
+static void quirks(struct vmscsi_request *srb, uint8_t op, uint32_t n)
+{
+	bool ok = SRB_STATUS(srb->srb_status) == SRB_STATUS_SUCCESS;
+
+	if (sim_quirk[QUIRK_SENSE_0X14]) { /* OpenVMM: 0x14 whatever the version or outcome */
+		if (!srb->sense_info_length)
+			memset(srb->sense, 0, sizeof(srb->sense)); /* the CDB shared the space */
+		srb->sense_info_length = VSTOR_SENSE_MAX;
+	}
+	if (!ok)
+		return;
+	if (sim_quirk[QUIRK_SRB_PENDING] && (op == SCSI_READ_CAPACITY10 || op == SCSI_SERVICE_ACTION_IN16))
+		srb->srb_status = SRB_STATUS_PENDING;
+	if (sim_quirk[QUIRK_SRB_PENDING] && op == SCSI_REPORT_LUNS)
+		srb->srb_status = SRB_STATUS_DATA_OVERRUN; /* fewer bytes than asked: n is kept */
+	if (sim_quirk[QUIRK_INQUIRY_ERROR] && op == SCSI_INQUIRY && srb->lun == 1 && n)
+		srb->srb_status = SRB_STATUS_ERROR;
+}
+
 /* EXECUTE_SRB: the command, its data into the guest's range, the completion. */
 static void execute(struct sim_channel *ch, struct storvsp *st, const struct vmbus_packet *pkt,
 		    struct vstor_packet *p, uint32_t size)
@@ -262,7 +289,8 @@ static void execute(struct sim_channel *ch, struct storvsp *st, const struct vmb
 	const uint64_t *pfns = NULL;
 	uint32_t npages = 0, off = 0, count = 0, max, n;
 	struct vmscsi_request *srb = &p->srb;
-	bool read10 = srb->cdb[0] == SCSI_READ10;
+	uint8_t op = srb->cdb[0];
+	bool read10 = op == SCSI_READ10;
 
 	st->srbs++;
 	if (srb->data_transfer_length &&
@@ -286,11 +314,14 @@ static void execute(struct sim_channel *ch, struct storvsp *st, const struct vmb
 		n = 0;
 	}
 	srb->data_transfer_length = n;
+	quirks(srb, op, n);
 	if (read10 && sim_mb[MB_STORAGE_OVERLONG_TRANSFER] && srb->srb_status == SRB_STATUS_SUCCESS)
 		srb->data_transfer_length = n + 512;
 	/* the vstor status follows the SRB's (OpenVMM: IO_DEVICE_ERROR for failures) */
-	p->status = SRB_STATUS(srb->srb_status) == SRB_STATUS_SUCCESS ? VSTOR_STATUS_SUCCESS
-								      : 0xc0000185u;
+	p->status = SRB_STATUS(srb->srb_status) == SRB_STATUS_SUCCESS ||
+				    SRB_STATUS(srb->srb_status) == SRB_STATUS_PENDING
+			    ? VSTOR_STATUS_SUCCESS
+			    : 0xc0000185u;
 	if (read10 && sim_mb[MB_STORAGE_UNKNOWN_ID] && !st->bogus_sent) {
 		st->bogus_sent = true;
 		fprintf(stderr, "hvsim: storvsp: misbehaving: a completion for request id 0x%llx first\n",
@@ -347,6 +378,8 @@ void sim_storvsp_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, 
 		}
 		st->version = p.version.major_minor;
 		st->state = ST_PROPERTIES;
+		if (sim_quirk[QUIRK_VERSION_ECHO_ZERO]) /* Virtuozzo hv-scsi: a zeroed answer */
+			p.version.major_minor = 0;
 		break;
 	case VSTOR_OP_QUERY_PROPERTIES:
 		memset(&p.properties, 0, sizeof(p.properties));

@@ -1,16 +1,19 @@
 /*
- * hvsim's synthetic keyboard and SynthHID mouse hosts (HYPERV-PROTOCOL.md
- * §5.10, §5.11), written from the specification and OpenVMM's uidevices,
- * not from the guest.  The guest speaks first:
+ * hvsim's synthetic keyboard and SynthHID mouse hosts, written from OpenVMM's
+ * uidevices and Linux hyperv-keyboard.c / hid-hyperv.c, not from the guest.  The guest speaks first:
  *   keyboard  PROTOCOL_REQUEST 1.0 -> PROTOCOL_RESPONSE (accepted), then
  *             the scenario's keystrokes ("key =") at their times
  *   mouse     PROTOCOL_REQUEST 2.0 -> PROTOCOL_RESPONSE, INITIAL_DEVICE_INFO
  *             (OpenVMM's attributes and report descriptor), the guest's
  *             ACK, then the scenario's input reports ("pointer =")
- * A request that asks for a completion gets one (type 0xB, empty), as the
- * protocol allows.  Guest mistakes go to stderr and are counted.
+ * A request that asks for a completion gets one (type 0xB, empty), as
+ * Hyper-V's do (Linux's drivers ask for them and ignore them).  Guest
+ * mistakes go to stderr and are counted.
  * Misbehaviours: keyboard_refuse (the response refuses 1.0),
  * mouse_report_too_large (an input report claiming 64 bytes, 7 sent).
+ * Quirks: hid_size_field (OpenVMM's DEVICE_INFO: 169 bytes, size 108),
+ * hid_sa167 (byte 14 of the report descriptor is 0x25, as Hyper-V's),
+ * input_no_completions (no completions at all, as OpenVMM).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,10 +83,11 @@ static void __attribute__((format(printf, 2, 3))) guest_error(struct input_host 
 	sim_vmbus_guest_error("%s (relid %u): %s", h->name, h->ch->relid, buf);
 }
 
-/* A request that asked for a completion gets an empty one. */
+/* A request that asked for a completion gets an empty one (none under input_no_completions). */
 static void complete(struct input_host *h, const struct vmbus_packet *pkt)
 {
-	if ((pkt->flags & VMBUS_PKT_FLAG_COMPLETION_REQUESTED) && pkt->transaction_id)
+	if ((pkt->flags & VMBUS_PKT_FLAG_COMPLETION_REQUESTED) && pkt->transaction_id &&
+	    !sim_quirk[QUIRK_INPUT_NO_COMPLETIONS])
 		sim_channel_send(h->ch, VMBUS_PKT_COMPLETION, pkt->transaction_id, NULL, 0);
 }
 
@@ -247,18 +251,31 @@ void sim_kbd_report(const struct sim_channel *ch)
 
 /* ---- mouse ---- */
 
-/* INITIAL_DEVICE_INFO: attributes, HID descriptor, report descriptor (OpenVMM's values). */
+#define OVMM_RD_SPACE 128  /* OpenVMM's MessageDeviceInfo: the descriptor in a 128-byte array */
+#define SA167_AT 14        /* Hyper-V's descriptor: Logical Maximum where Usage Maximum belongs */
+
+/*
+ * INITIAL_DEVICE_INFO: attributes, HID descriptor, report descriptor
+ * (OpenVMM's values).  hid_size_field sends it as OpenVMM does: the whole
+ * 169-byte struct, the header's size counting only the 67 descriptor bytes.
+ */
 static void send_device_info(void)
 {
-	uint8_t body[sizeof(struct hid_device_info) + sizeof(report_descriptor)];
+	uint8_t body[sizeof(struct hid_device_info) + OVMM_RD_SPACE] = { 0 };
 	struct hid_device_info info = {
 		{ sizeof(struct hid_attributes), 0x045e, 0x0621, 0x0001, { 0 } },
 		{ sizeof(struct hid_class_descriptor), 0x21, 0x0101, 0, 1, 0x22, sizeof(report_descriptor) },
 	};
+	uint32_t len = (uint32_t)(sizeof(info) + sizeof(report_descriptor));
 
 	memcpy(body, &info, sizeof(info));
 	memcpy(body + sizeof(info), report_descriptor, sizeof(report_descriptor));
-	send_hid(HID_MSG_DEVICE_INFO, body, sizeof(body), sizeof(body));
+	if (sim_quirk[QUIRK_HID_SA167])
+		body[sizeof(info) + SA167_AT] = 0x25;
+	if (sim_quirk[QUIRK_HID_SIZE_FIELD])
+		send_hid(HID_MSG_DEVICE_INFO, body, sizeof(body), len);
+	else
+		send_hid(HID_MSG_DEVICE_INFO, body, len, len);
 	mh.info_sent = true;
 }
 
