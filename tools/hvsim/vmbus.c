@@ -813,16 +813,9 @@ static void on_relid_released(const void *msg, uint32_t size, uint32_t conn)
 	ch->state = SIM_CH_RELEASED;
 }
 
+/* UNLOAD at any version (OpenVMM vmbus_server handle_unload; vmbus_core protocol.rs: UNLOAD V1). */
 static void on_unload(const void *msg, uint32_t size, uint32_t conn)
 {
-	char vb[16];
-
-	if (bus.connected && bus.version < VMBUS_VERSION_WIN8_1) {
-		/* older hosts do not know the message (Linux skips it there) */
-		sim_vmbus_guest_error("UNLOAD at version %s (needs >= 3.0): ignored",
-				      sim_vmbus_version_name(bus.version, vb));
-		return;
-	}
 	reset_connection();
 	bus.unloaded = true;
 	send_header_only(VMBUS_MSG_UNLOAD_RESPONSE);
