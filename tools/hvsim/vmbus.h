@@ -103,6 +103,8 @@ struct sim_channel {
 	struct sim_backlog *backlog;
 	unsigned backlog_len;
 	bool service_due;          /* the guest signalled; read its ring soon */
+	bool open_held;            /* vmbus_open_answered_at_unload: OPENCHANNEL not answered yet */
+	uint32_t held_open_id;
 	/* statistics */
 	uint64_t opens, packets_in, packets_out, bytes_in, bytes_out, signals_in, signals_out;
 	uint64_t dropped;
