@@ -144,8 +144,14 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 	ring_init(&ch->in, (uint8_t *)ch->ring_mem + pages * PAGE_SIZE, pages * PAGE_SIZE, false);
 	ch->gpadl = vmb.next_gpadl++;
 	if (vmbus_gpadl_post(ch, ch->gpadl, ch->ring_mem, 2 * pages, &rq, &why)) {
-		/* Linux channel.c __vmbus_establish_gpadl: no GPADL_CREATED, or a failed one, ends the open */
-		check(id, CHECK_FAIL, "relid %u, GPADL 0x%x: %s", ch->relid, ch->gpadl, why);
+		/*
+		 * Linux channel.c __vmbus_establish_gpadl: no GPADL_CREATED, or a
+		 * failed one, ends the open.  A rescind ends it too, but a host may
+		 * remove a device at any time (Linux vmbus_onoffer_rescind handles
+		 * every channel state): a warning.
+		 */
+		check(id, rq.rescinded ? CHECK_WARN : CHECK_FAIL, "relid %u, GPADL 0x%x: %s", ch->relid,
+		      ch->gpadl, why);
 		/*
 		 * Never created: nothing to tear down (a host that rescinded the
 		 * offer dropped it, as Linux assumes).  The ring memory stays
@@ -169,8 +175,8 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 				     .out = &res, .out_size = sizeof(res) };
 	ch->opened = true;
 	if (vmbus_request(&rq, &why)) {
-		/* Linux channel.c vmbus_open: a rescind or a failed post ends the open */
-		check(id, CHECK_FAIL, "relid %u: %s", ch->relid, why);
+		/* Linux channel.c vmbus_open: no answer or a failed post ends the open; a rescind too (a warning, as above) */
+		check(id, rq.rescinded ? CHECK_WARN : CHECK_FAIL, "relid %u: %s", ch->relid, why);
 		if (ch->state == CH_OPENING)
 			ch->state = CH_CLOSED;
 		/*

@@ -201,6 +201,7 @@ int vmbus_request(struct vmbus_request *rq, const char **why)
 
 	rq->took_ns = 0;
 	rq->post_status = HV_STATUS_SUCCESS;
+	rq->rescinded = false;
 	if (vmb.wait.active) {
 		*why = "another control request is outstanding";
 		return -1;
@@ -235,6 +236,7 @@ int vmbus_request(struct vmbus_request *rq, const char **why)
 		return 0;
 	}
 	abandon(rq->reply, rq->relid, rq->id);
+	rq->rescinded = vmb.wait.rescinded;
 	if (vmb.wait.rescinded)
 		fmt_snprintf(reason, sizeof(reason), "the host rescinded relid %u while waiting for %s",
 			     rq->relid, vmbus_msg_name(rq->reply));

@@ -81,6 +81,7 @@ struct vmbus_request {
 	uint32_t out_size;
 	uint64_t took_ns;         /* out: how long the reply took */
 	uint16_t post_status;     /* out: HvPostMessage's last status */
+	bool rescinded;           /* out: the wait ended because the host rescinded rq->relid */
 };
 /* Post @rq, wait for its reply, copy it out: 0, or -1 with *@why (and the request remembered). */
 int vmbus_request(struct vmbus_request *rq, const char **why);

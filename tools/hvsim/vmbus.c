@@ -1,6 +1,6 @@
 /*
  * hvsim's VMBus host: the parent partition's side of the channel protocol
- * (HYPERV-PROTOCOL.md §3.2-§3.5), as Hyper-V and OpenVMM behave.  Messages
+ * (OpenVMM vmbus_server channels.rs; Linux drivers/hv/channel_mgmt.c), as Hyper-V and OpenVMM behave.  Messages
  * the guest posts (HvPostMessage, connection 1; 4 for a >= 5.0
  * INITIATE_CONTACT; then the returned msg_conn_id) are queued and handled
  * vmbus_delay_ms later in order, each validated against a table of
@@ -27,7 +27,7 @@
 #define MAX_GPADLS 64
 #define SERVICE_NS 10000ull             /* a signalled ring is read 10 us later */
 #define PING_LEN 24
-#define MSG_TYPES 30                    /* types 0..29 exist (§3.3) */
+#define MSG_TYPES 30                    /* types 0..29 exist (OpenVMM vmbus_core protocol.rs) */
 #define INTERRUPT_PAGE_SEND_HALF 2048   /* guest -> host bits of the < 2.4 interrupt page */
 #define RESCIND_AFTER_OPEN_NS 3000000000ull /* vmbus_rescind_after_open: the device ran a while */
 #define RESCIND_UNKNOWN_RELID 1000u     /* quirk rescind_unknown: beyond every offer hvsim makes */
@@ -725,7 +725,7 @@ static void on_gpadl_teardown(const void *msg, uint32_t size, uint32_t conn)
 }
 
 /*
- * Validate OPENCHANNEL's ring GPADL (§3.4 step 4, OpenVMM make_rings):
+ * Validate OPENCHANNEL's ring GPADL (OpenVMM make_rings):
  * one page-aligned range, split at downstream_ring_offset into two rings
  * of a control page and at least one data page each, indices sane.  On
  * success fill @in and @out; return 0 or an NTSTATUS.

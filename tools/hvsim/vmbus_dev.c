@@ -1,5 +1,5 @@
 /*
- * The devices hvsim's VMBus host can offer (HYPERV-PROTOCOL.md §5.1): one
+ * The devices hvsim's VMBus host can offer (class GUIDs: Linux include/linux/hyperv.h): one
  * row each, name, class GUID, default instance GUID, whether it is an
  * integration service (named-pipe offer), and its hooks.  Heartbeat,
  * shutdown and time sync are served by the IC hosts (ic_host.c), KVP, VSS

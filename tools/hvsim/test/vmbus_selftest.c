@@ -1,6 +1,6 @@
 /*
  * A self-test of hvsim's VMBus host, written against the specification
- * (HYPERV-PROTOCOL.md §3-§4), not against the guest's drivers: a tiny
+ * (Linux drivers/hv, OpenVMM vmbus_server), not against the guest's drivers: a tiny
  * scripted guest drives the host through the same hypercalls, MSRs and
  * SynIC pages the real guest uses, one case per forked process (the host
  * keeps static state), and checks what comes back.  Ends with a fuzz pass
@@ -209,7 +209,7 @@ static void gget(struct gring *r, uint32_t off, void *p, uint32_t n)
 		((uint8_t *)p)[i] = r->base[4096 + (off + i) % gsize(r)];
 }
 
-/* Guest write (§4.3); true when the host should be signalled. */
+/* Guest write (Linux ring_buffer.c hv_ringbuffer_write); true when the host should be signalled. */
 static bool gwrite(struct gring *r, uint16_t type, uint64_t id, const void *payload, uint32_t len)
 {
 	struct vmbus_ring_control *c = gctl(r);
@@ -228,7 +228,7 @@ static bool gwrite(struct gring *r, uint16_t type, uint64_t id, const void *payl
 	return c->read_index == w && !c->interrupt_mask;
 }
 
-/* Guest read of one packet (§4.3); payload length, or -1 when empty. */
+/* Guest read of one packet (Linux ring_buffer.c hv_pkt_iter_first); payload length, or -1 when empty. */
 static int gread(struct gring *r, struct vmbus_packet *p, void *payload)
 {
 	struct vmbus_ring_control *c = gctl(r);
