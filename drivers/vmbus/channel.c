@@ -83,6 +83,7 @@ static bool drain(struct vmbus_channel *ch)
 			vmbus_signal_host(ch);
 		if (r == RING_EMPTY)
 			return true;
+		/* Linux ring_buffer.c hv_pkt_iter_first, OpenVMM vmbus_ring: indices and lengths inside the ring */
 		if (r == RING_CORRUPT || r == RING_TOO_BIG) {
 			check(chan_id(id, sizeof(id), "ring", ch), CHECK_FAIL,
 			      "relid %u: %s (read index 0x%x, write index 0x%x, data %u bytes); channel abandoned",

@@ -58,6 +58,11 @@ static void on_offer(const uint8_t *msg, uint32_t len)
 	char cls[GUID_STR_LEN], inst[GUID_STR_LEN];
 
 	memset(&o, 0, sizeof(o));
+	/*
+	 * 196 bytes from 1.1 on: Linux channel_mgmt.c reads is_dedicated_interrupt
+	 * and connection_id at every version but 0.13 (vmbus_setup_channel_state)
+	 * and drops a shorter offer (channel_message_table min_payload_len).
+	 */
 	if (vmb.version != VMBUS_VERSION_WS2008 && len < sizeof(o)) {
 		check("vmbus.host.offer", CHECK_FAIL, "OFFERCHANNEL of %u bytes, want %zu at version %u.%u",
 		      len, sizeof(o), vmb.version >> 16, vmb.version & 0xffff);
@@ -72,6 +77,7 @@ static void on_offer(const uint8_t *msg, uint32_t len)
 		   o.flags, o.monitor_allocated & 1, o.monitor_id, o.is_dedicated_interrupt & 1,
 		   o.sub_channel_index);
 	if (vmb.unloaded) {
+		/* OpenVMM vmbus_server complete_unload: disconnected, no offers until a new INITIATE_CONTACT */
 		if (vmb.after_unload++ == 0)
 			check("vmbus.host.after_unload", CHECK_FAIL,
 			      "OFFERCHANNEL (relid %u) after UNLOAD_RESPONSE", o.child_relid);
@@ -79,16 +85,19 @@ static void on_offer(const uint8_t *msg, uint32_t len)
 	}
 	if (o.child_relid <= VMBUS_MAX_RELID)
 		vmb.seen_relids[o.child_relid / 8] |= (uint8_t)(1u << (o.child_relid % 8));
+	/* OpenVMM channels.rs MAX_CHANNELS: relids 1..2047, event flag 0 is reserved; Linux MAX_CHANNEL_RELIDS */
 	if (o.child_relid == 0 || o.child_relid > VMBUS_MAX_RELID) {
 		check("vmbus.host.offer", CHECK_FAIL, "offer of %s with relid %u outside 1..%u", cls,
 		      o.child_relid, VMBUS_MAX_RELID);
 		return;
 	}
+	/* the null GUID ends every Linux id table (vmbus_drv.c hv_vmbus_dev_match): no device class */
 	if (guid_is_zero(&o.interface_type)) {
 		check("vmbus.host.zero_guid", CHECK_FAIL, "offer relid %u has an all-zero class GUID",
 		      o.child_relid);
 		return;
 	}
+	/* one channel per relid: Linux channel_mgmt.c vmbus_channel_map_relid, OpenVMM's channel slab */
 	if (channel_by_relid(o.child_relid)) {
 		check("vmbus.host.duplicate_relid", CHECK_FAIL,
 		      "relid %u offered again (class %s) while still in use: second offer ignored",
@@ -190,6 +199,7 @@ void vmbus_on_message(const struct hv_message *m, void *ctx)
 {
 	uint32_t len = m->header.payload_size, type;
 
+	/* Linux vmbus_drv.c vmbus_on_msg_dpc warns and drops short and unknown messages */
 	if (len < sizeof(struct vmbus_msg_header)) {
 		if (vmb.malformed++ == 0)
 			check("vmbus.host.message", CHECK_FAIL,
@@ -197,6 +207,7 @@ void vmbus_on_message(const struct hv_message *m, void *ctx)
 		return;
 	}
 	type = ((const struct vmbus_msg_header *)m->payload)->type;
+	/* unknown, or guest -> host only (OpenVMM vmbus_core protocol.rs; Linux has no handler) */
 	if (type >= VMBUS_MSG_COUNT || !dispatch[type].fn) {
 		if (vmb.malformed++ == 0)
 			check("vmbus.host.message", CHECK_FAIL, "a VMBus message of type %u (%s) a host does not send",
@@ -209,6 +220,7 @@ void vmbus_on_message(const struct hv_message *m, void *ctx)
 			      vmbus_msg_name(type), len, dispatch[type].min);
 		return;
 	}
+	/* OpenVMM vmbus_server: after UNLOAD_RESPONSE the connection is gone, the host is silent */
 	if (vmb.unloaded && type != VMBUS_MSG_UNLOAD_RESPONSE && type != VMBUS_MSG_OFFERCHANNEL) {
 		if (vmb.after_unload++ == 0)
 			check("vmbus.host.after_unload", CHECK_FAIL, "%s after UNLOAD_RESPONSE",
@@ -315,6 +327,7 @@ static bool negotiate(uint32_t forced)
 		check("vmbus.connect", CHECK_FAIL, "vmbus_version=%s is not a VMBus version",
 		      vmbus_version_str(forced, vs));
 	else
+		/* Linux connection.c vmbus_connect: no version in common, no VMBus */
 		check("vmbus.connect", CHECK_FAIL, "the host refused every version offered: %s", tried);
 	return false;
 }
@@ -394,6 +407,7 @@ static void request_offers(void)
 			mp += (size_t)fmt_snprintf(missing + mp, sizeof(missing) - mp, "%s%s",
 						   mp ? ", " : "", d->name);
 	}
+	/* the expectation profile's list (kernel/options.c, require=): a Hyper-V VM gets these offers */
 	if (mp)
 		check("vmbus.offers", CHECK_FAIL, "missing %s; offered: %s%s", missing,
 		      noffers ? list : "nothing", rescinded);

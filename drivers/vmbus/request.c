@@ -169,6 +169,11 @@ void vmbus_on_reply(const uint8_t *msg, uint32_t len)
 			   vmbus_msg_name(h->type), relid, id);
 		return;
 	}
+	/*
+	 * Another reply while one request is outstanding is a wrong answer:
+	 * each reply answers its own request type (Linux channel_mgmt.c
+	 * vmbus_onversion_response, vmbus_onopen_result, vmbus_ongpadl_created).
+	 */
 	if (vmb.wait.active && !vmb.wait.done) {
 		vmb.wait.unexpected = h->type;
 		return;
