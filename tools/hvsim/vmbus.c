@@ -1,10 +1,13 @@
 /*
  * hvsim's VMBus host: the parent partition's side of the channel protocol
- * (OpenVMM vmbus_server channels.rs; Linux drivers/hv/channel_mgmt.c), as Hyper-V and OpenVMM behave.  Messages
- * the guest posts (HvPostMessage, connection 1; 4 for a >= 5.0
- * INITIATE_CONTACT; then the returned msg_conn_id) are queued and handled
- * vmbus_delay_ms later in order, each validated against a table of
- * message types; answers go to SINT 2.  Channels are opened on a GPADL
+ * (OpenVMM vmbus_server channels.rs; Linux drivers/hv/channel_mgmt.c), as
+ * Hyper-V and OpenVMM behave.  Messages the guest posts (HvPostMessage,
+ * connection 1; 4 for a >= 5.0 INITIATE_CONTACT; then the returned
+ * msg_conn_id) are queued and each handled vmbus_delay_ms later (a slow
+ * message type holds back only itself), validated against a table of
+ * message types; answers go to SINT 2.  Quirks (sim_quirk[QUIRK_*]) are
+ * legal habits of real hosts: a slow UNLOAD, transient post failures, a
+ * rescind of a relid never offered, 196-byte offers at every version.  Channels are opened on a GPADL
  * whose first downstream_ring_offset pages are the guest -> host ring.
  * Misbehaviours (sim_mb[MB_VMBUS_*]) break exactly one rule each.  Every
  * guest mistake is logged on stderr and refused the way a host would,
