@@ -86,7 +86,7 @@ int options_load(const char *text, size_t len)
 		.fault = FAULT_NONE,
 		.verbose = 0,
 		.observe_s = OBSERVE_DEFAULT,
-		.deadline_s = 300,
+		.deadline_s = 600,
 		.guest_os_id = HV_GUEST_OS_ID_DEFAULT,
 		.fcopy_max = 1u << 20,
 	};

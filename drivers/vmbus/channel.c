@@ -1,7 +1,7 @@
 /*
- * Channels (HYPERV-PROTOCOL.md §3.4-3.5, §4): ring memory, GPADLs, open,
- * close, rescind, and moving packets between the rings and the device
- * drivers.
+ * Channels (Linux drivers/hv/channel.c vmbus_open, vmbus_close; OpenVMM
+ * vmbus_server channels.rs): ring memory, open, close, release after a
+ * rescind, and moving packets between the rings and the device drivers.
  */
 #include "drivers/hyperv/hypercall.h"
 #include "drivers/hyperv/synic.h"
@@ -83,6 +83,7 @@ static bool drain(struct vmbus_channel *ch)
 			vmbus_signal_host(ch);
 		if (r == RING_EMPTY)
 			return true;
+		/* Linux ring_buffer.c hv_pkt_iter_first, OpenVMM vmbus_ring: indices and lengths inside the ring */
 		if (r == RING_CORRUPT || r == RING_TOO_BIG) {
 			check(chan_id(id, sizeof(id), "ring", ch), CHECK_FAIL,
 			      "relid %u: %s (read index 0x%x, write index 0x%x, data %u bytes); channel abandoned",
@@ -119,66 +120,15 @@ bool vmbus_poll_channels(void *ctx)
 	return did;
 }
 
-/* GPADL_HEADER (+ GPADL_BODY) describing @pages pages at @mem as @handle; wait for GPADL_CREATED. */
-int vmbus_gpadl_post(struct vmbus_channel *ch, uint32_t handle, void *mem, uint32_t pages,
-		     const char **why)
-{
-	uint8_t buf[HV_MESSAGE_PAYLOAD_MAX];
-	struct vmbus_gpadl_header *h = (void *)buf;
-	struct vmbus_gpadl_body *b = (void *)buf;
-	uint64_t base = cpu_virt_to_phys(mem) >> 12;
-	uint32_t first = pages < VMBUS_GPADL_HEADER_PFNS ? pages : VMBUS_GPADL_HEADER_PFNS;
-	const struct vmbus_gpadl_created *r = (const void *)vmb.wait.msg;
-	static char reason[96];
-
-	memset(buf, 0, sizeof(buf));
-	h->hdr.type = VMBUS_MSG_GPADL_HEADER;
-	h->child_relid = ch->relid;
-	h->gpadl = handle;
-	h->range_buflen = (uint16_t)(8 + 8 * pages);
-	h->rangecount = 1;
-	h->byte_count = pages * PAGE_SIZE;
-	h->byte_offset = 0;
-	for (uint32_t i = 0; i < first; i++)
-		h->pfn[i] = base + i;
-	vmb.wait = (struct vmbus_wait){ .active = true, .type = VMBUS_MSG_GPADL_CREATED,
-					.relid = ch->relid, .id = handle };
-	if (vmbus_post(h, (uint32_t)(sizeof(*h) + 8 * first))) {
-		vmb.wait.active = false;
-		*why = "HvPostMessage(GPADL_HEADER) failed";
-		return -1;
-	}
-	for (uint32_t done = first, n; done < pages; done += n) {
-		n = pages - done < VMBUS_GPADL_BODY_PFNS ? pages - done : VMBUS_GPADL_BODY_PFNS;
-		memset(buf, 0, sizeof(buf));
-		b->hdr.type = VMBUS_MSG_GPADL_BODY;
-		b->gpadl = handle;
-		for (uint32_t i = 0; i < n; i++)
-			b->pfn[i] = base + done + i;
-		if (vmbus_post(b, (uint32_t)(sizeof(*b) + 8 * n))) {
-			vmb.wait.active = false;
-			*why = "HvPostMessage(GPADL_BODY) failed";
-			return -1;
-		}
-	}
-	if (vmbus_wait_reply(VMBUS_MSG_GPADL_CREATED, ch->relid, handle, "GPADL_CREATED", why))
-		return -1;
-	if (r->status) {
-		fmt_snprintf(reason, sizeof(reason), "GPADL_CREATED status 0x%08x", r->status);
-		*why = reason;
-		return -1;
-	}
-	return 0;
-}
-
 void vmbus_channel_open(struct vmbus_channel *ch)
 {
 	const struct vmbus_device_ops *ops = ch->dev->ops;
 	uint32_t pages = ops->ring_pages ? ops->ring_pages : DEFAULT_RING_PAGES;
-	const struct vmbus_open_result *res = (const void *)vmb.wait.msg;
+	struct vmbus_open_result res;
 	struct vmbus_open_channel oc;
+	struct vmbus_request rq;
 	const char *why;
-	char id[64];
+	char id[64], late[160] = "", late2[160];
 
 	chan_id(id, sizeof(id), "open", ch);
 	if (pages < 2 || pages > MAX_RING_PAGES)
@@ -194,8 +144,15 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 	ring_init(&ch->out, ch->ring_mem, pages * PAGE_SIZE, true);
 	ring_init(&ch->in, (uint8_t *)ch->ring_mem + pages * PAGE_SIZE, pages * PAGE_SIZE, false);
 	ch->gpadl = vmb.next_gpadl++;
-	if (vmbus_gpadl_post(ch, ch->gpadl, ch->ring_mem, 2 * pages, &why)) {
-		check(id, CHECK_FAIL, "relid %u, GPADL 0x%x: %s", ch->relid, ch->gpadl, why);
+	if (vmbus_gpadl_post(ch, ch->gpadl, ch->ring_mem, 2 * pages, &rq, &why)) {
+		/*
+		 * Linux channel.c __vmbus_establish_gpadl: no GPADL_CREATED, or a
+		 * failed one, ends the open.  A rescind ends it too, but a host may
+		 * remove a device at any time (Linux vmbus_onoffer_rescind handles
+		 * every channel state): a warning.
+		 */
+		check(id, rq.rescinded ? CHECK_WARN : CHECK_FAIL, "relid %u, GPADL 0x%x: %s", ch->relid,
+		      ch->gpadl, why);
 		/*
 		 * Never created: nothing to tear down (a host that rescinded the
 		 * offer dropped it, as Linux assumes).  The ring memory stays
@@ -206,6 +163,7 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 			ch->state = CH_CLOSED;
 		return;
 	}
+	vmbus_request_late(&rq, late, sizeof(late));
 	memset(&oc, 0, sizeof(oc));
 	oc.hdr.type = VMBUS_MSG_OPENCHANNEL;
 	oc.child_relid = ch->relid;
@@ -213,73 +171,77 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 	oc.ring_gpadl = ch->gpadl;
 	oc.target_vp = vmb.vp;
 	oc.downstream_ring_offset = pages; /* the first part of the GPADL is our outbound ring */
-	vmb.wait = (struct vmbus_wait){ .active = true, .type = VMBUS_MSG_OPENCHANNEL_RESULT,
-					.relid = ch->relid };
+	rq = (struct vmbus_request){ .msg = &oc, .len = sizeof(oc), .reply = VMBUS_MSG_OPENCHANNEL_RESULT,
+				     .relid = ch->relid, .limit_ns = VMBUS_REPLY_LIMIT_NS,
+				     .out = &res, .out_size = sizeof(res) };
 	ch->opened = true;
-	if (vmbus_post(&oc, sizeof(oc))) {
-		vmb.wait.active = false;
-		check(id, CHECK_FAIL, "relid %u: HvPostMessage(OPENCHANNEL) failed", ch->relid);
-		ch->state = CH_CLOSED;
-		return;
-	}
-	if (vmbus_wait_reply(VMBUS_MSG_OPENCHANNEL_RESULT, ch->relid, 0, "OPENCHANNEL_RESULT", &why)) {
-		check(id, CHECK_FAIL, "relid %u: %s", ch->relid, why);
+	if (vmbus_request(&rq, &why)) {
+		/* Linux channel.c vmbus_open: no answer or a failed post ends the open; a rescind too (a warning, as above) */
+		check(id, rq.rescinded ? CHECK_WARN : CHECK_FAIL, "relid %u: %s", ch->relid, why);
 		if (ch->state == CH_OPENING)
 			ch->state = CH_CLOSED;
-		else /* rescinded first: the host ignores such an OPENCHANNEL, so no CLOSECHANNEL (§3.4) */
-			ch->opened = false;
+		/*
+		 * Never answered or never posted: no CLOSECHANNEL.  Rescinded
+		 * first: the host ignores such an OPENCHANNEL (Linux channel.c
+		 * vmbus_open), so no CLOSECHANNEL either.
+		 */
+		ch->opened = false;
 		return;
 	}
-	if (res->status || res->open_id != ch->relid) {
+	if (res.status || res.open_id != ch->relid) {
+		/* Linux channel.c vmbus_open: a non-zero status is a failed open */
 		check(id, CHECK_FAIL, "relid %u: OPENCHANNEL_RESULT status 0x%08x, open id %u (sent %u)",
-		      ch->relid, res->status, res->open_id, ch->relid);
+		      ch->relid, res.status, res.open_id, ch->relid);
+		ch->opened = false;
 		ch->state = CH_CLOSED;
 		return;
 	}
 	ch->state = CH_OPEN;
-	check(id, CHECK_PASS, "relid %u, GPADL 0x%x, 2 x %u KiB rings, target VP %u", ch->relid,
-	      ch->gpadl, pages * PAGE_SIZE / 1024, vmb.vp);
+	if (vmbus_request_late(&rq, late2, sizeof(late2)) || late[0])
+		check(id, CHECK_WARN, "relid %u, GPADL 0x%x, 2 x %u KiB rings: %s", ch->relid, ch->gpadl,
+		      pages * PAGE_SIZE / 1024, late[0] ? late : late2);
+	else
+		check(id, CHECK_PASS, "relid %u, GPADL 0x%x, 2 x %u KiB rings, target VP %u", ch->relid,
+		      ch->gpadl, pages * PAGE_SIZE / 1024, vmb.vp);
 	/* hosts have been seen to write before signalling: drain once without a signal */
 	drain(ch);
 	if (ops->opened && ch->state == CH_OPEN && !ch->broken)
 		ops->opened(ch);
 }
 
-/* GPADL_TEARDOWN and its GPADL_TORNDOWN; free the ring only when the host let go. */
-static bool gpadl_teardown(struct vmbus_channel *ch)
+/* Tear down the ring's GPADL; free the ring only when the host let go.  @late: the reply's time, if late. */
+static bool ring_teardown(struct vmbus_channel *ch, char *late, size_t n)
 {
-	struct vmbus_gpadl_teardown td;
+	struct vmbus_request rq;
 	const char *why;
 
-	memset(&td, 0, sizeof(td));
-	td.hdr.type = VMBUS_MSG_GPADL_TEARDOWN;
-	td.child_relid = ch->relid;
-	td.gpadl = ch->gpadl;
-	vmb.wait = (struct vmbus_wait){ .active = true, .type = VMBUS_MSG_GPADL_TORNDOWN,
-					.id = ch->gpadl };
-	if (vmbus_post(&td, sizeof(td))) {
-		vmb.wait.active = false;
-		return false;
-	}
-	if (vmbus_wait_reply(VMBUS_MSG_GPADL_TORNDOWN, 0, ch->gpadl, "GPADL_TORNDOWN", &why)) {
+	if (vmbus_gpadl_torndown(ch, ch->gpadl, &rq, &why)) {
 		log_printf("hvprobe: vmbus: relid %u GPADL 0x%x: %s\n", ch->relid, ch->gpadl, why);
 		return false;
 	}
+	if (late)
+		vmbus_request_late(&rq, late, n);
 	cpu_free_pages(ch->ring_mem, 2 * ch->ring_pages);
 	ch->ring_mem = NULL;
 	ch->gpadl = 0;
 	return true;
 }
 
-void vmbus_channel_close(struct vmbus_channel *ch)
+/* CLOSECHANNEL (it has no reply), once, if OPENCHANNEL succeeded. */
+void vmbus_channel_send_close(struct vmbus_channel *ch)
 {
 	struct vmbus_relid_msg close = { { VMBUS_MSG_CLOSECHANNEL, 0 }, ch->relid };
 
 	if (ch->opened)
-		vmbus_post(&close, sizeof(close));
+		vmbus_post(&close, sizeof(close), NULL);
 	ch->opened = false;
+}
+
+void vmbus_channel_close(struct vmbus_channel *ch, char *late, size_t n)
+{
+	vmbus_channel_send_close(ch);
 	vmbus_gpadls_release(ch); /* the driver's own GPADLs, after CLOSECHANNEL (gpadl.c) */
-	if (ch->gpadl && !gpadl_teardown(ch))
+	if (ch->gpadl && !ring_teardown(ch, late, n))
 		return; /* keep the memory: the host may still write it */
 	ch->state = CH_CLOSED;
 }
@@ -287,22 +249,20 @@ void vmbus_channel_close(struct vmbus_channel *ch)
 void vmbus_channel_release(struct vmbus_channel *ch)
 {
 	struct vmbus_relid_msg rel = { { VMBUS_MSG_RELID_RELEASED, 0 }, ch->relid };
-	struct vmbus_relid_msg close = { { VMBUS_MSG_CLOSECHANNEL, 0 }, ch->relid };
 	uint32_t gpadl = ch->gpadl;
 	bool torn_down = true;
 	char id[64];
 
-	if (ch->opened)
-		vmbus_post(&close, sizeof(close));
-	ch->opened = false;
+	vmbus_channel_send_close(ch); /* normally sent when the rescind came (connection.c) */
 	vmbus_gpadls_release(ch);
 	if (ch->gpadl)
-		torn_down = gpadl_teardown(ch);
-	vmbus_post(&rel, sizeof(rel));
+		torn_down = ring_teardown(ch, NULL, 0);
+	vmbus_post(&rel, sizeof(rel), NULL);
 	ch->released = true;
 	log_printf("hvprobe: vmbus: relid %u released after its rescind\n", ch->relid);
 	/* a device that was running vanishes from the report: say so (an open under way reported already) */
 	if (ch->rescinded_in == CH_OPEN && ch->dev)
+		/* Linux channel.c vmbus_close_internal/vmbus_teardown_gpadl: the host answers GPADL_TEARDOWN */
 		check(chan_id(id, sizeof(id), "rescind", ch), torn_down ? CHECK_PASS : CHECK_FAIL,
 		      "relid %u rescinded while open (%llu packets in, %llu out): CLOSECHANNEL, GPADL 0x%x %s, RELID_RELEASED; the device is gone, its own checks are not reported",
 		      ch->relid, (unsigned long long)ch->packets_in, (unsigned long long)ch->packets_out,

@@ -1,5 +1,5 @@
 /*
- * GPA-direct packets (type 9, HYPERV-PROTOCOL.md §4.2; Linux
+ * GPA-direct packets (type 9; Linux drivers/hv/channel.c
  * vmbus_sendpacket_mpb_desc, OpenVMM vmbus_ring GpaDirectHeader): an
  * in-band payload plus a range of guest memory the host reads or writes
  * itself.  Between the descriptor and the payload (covered by offset8):

@@ -1,6 +1,6 @@
 /*
- * Ring buffer reads and writes (HYPERV-PROTOCOL.md §4.1-4.4; Linux
- * ring_buffer.c and OpenVMM vmbus_ring checked for the rules).  Pure C over
+ * Ring buffer reads and writes (Linux
+ * drivers/hv/ring_buffer.c and OpenVMM vmbus_ring checked for the rules).  Pure C over
  * shared memory: the same code is unit-tested and fuzzed on the host.
  */
 #include "drivers/vmbus/ring.h"
@@ -133,7 +133,7 @@ int ring_read(struct vmbus_ring *r, void *buf, uint32_t buflen, uint32_t *len, b
 	r->read = wrap(r, r->read + total);
 	r->ctl->read_index = r->read;
 	full_barrier(); /* publish read_index before reading pending_send_sz */
-	/* pending_send_sz (§4.4): signal when this read made enough room */
+	/* pending_send_sz (Linux ring_buffer.c hv_pkt_iter_close): signal when this read made enough room */
 	pending = r->ctl->pending_send_sz & ~7u;
 	if (pending && (r->ctl->feature_bits & VMBUS_RING_FEAT_PENDING_SEND_SZ))
 		*signal = free_before <= pending && free_before + total > pending;
@@ -200,7 +200,7 @@ int ring_write_hdr(struct vmbus_ring *r, uint16_t type, uint16_t flags, uint64_t
 	release(); /* the packet before the index that publishes it */
 	r->ctl->write_index = off;
 	full_barrier(); /* publish write_index before re-reading read_index */
-	/* signal only on empty -> non-empty, and only if the host listens (§4.4) */
+	/* signal only on empty -> non-empty, and only if the host listens (Linux ring_buffer.c hv_ringbuffer_write) */
 	*signal = r->ctl->interrupt_mask == 0 && r->ctl->read_index == w;
 	return RING_OK;
 }

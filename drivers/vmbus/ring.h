@@ -1,5 +1,5 @@
 /*
- * VMBus ring buffers (HYPERV-PROTOCOL.md §4): one direction of a channel,
+ * VMBus ring buffers (Linux include/linux/hyperv.h struct hv_ring_buffer): one direction of a channel,
  * a 4 KiB control page followed by the data area.  Every index and length
  * the host controls is validated before use; a corrupt ring is reported as
  * an error with its reason, never followed.

@@ -89,17 +89,11 @@ int vmbus_gpadl_create(struct vmbus_channel *ch, void *mem, uint32_t pages, uint
 		       const char **why);
 int vmbus_gpadl_teardown(struct vmbus_channel *ch, uint32_t handle, const char **why);
 
-/* True when VMBus is connected (drivers may send). */
-bool vmbus_connected(void);
-
 /* Let every open channel's driver report, close channels, UNLOAD: vmbus.close, vmbus.unload. */
 void vmbus_finish(void);
 
 /* The negotiated version, 0 when not connected. */
 uint32_t vmbus_version(void);
-
-/* Channels by index (0..), NULL past the end. */
-struct vmbus_channel *vmbus_channel_at(unsigned i);
 
 /* The device table (devices.c). */
 const struct vmbus_device *vmbus_device_find(const struct guid *class);

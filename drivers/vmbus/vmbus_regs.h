@@ -1,5 +1,5 @@
 /*
- * VMBus wire formats (HYPERV-PROTOCOL.md §3-§4; checked against Linux
+ * VMBus wire formats (checked against Linux
  * include/linux/hyperv.h, OpenVMM vmbus_core/src/protocol.rs and mu_msvm
  * VmbusDxe/ChannelMessages.h).  Every channel message is the payload of a
  * SynIC message of type 1 (host -> guest on SINT 2) or of HvPostMessage
@@ -17,7 +17,7 @@
 #define VMBUS_ASSERT_OFF(t, f, n) \
 	_Static_assert(__builtin_offsetof(t, f) == (n), #t "." #f " is at offset " #n)
 
-/* ---- versions (§3.2): u32 (major << 16) | minor ---- */
+/* ---- versions (Linux hyperv.h VERSION_*): u32 (major << 16) | minor ---- */
 #define VMBUS_VERSION(maj, min) (((uint32_t)(maj) << 16) | (min))
 #define VMBUS_VERSION_WS2008 VMBUS_VERSION(0, 13)
 #define VMBUS_VERSION_WIN7 VMBUS_VERSION(1, 1)
@@ -31,14 +31,14 @@
 #define VMBUS_VERSION_WIN10_V5_3 VMBUS_VERSION(5, 3)
 #define VMBUS_VERSION_WIN10_V6_0 VMBUS_VERSION(6, 0)
 
-/* ---- connection ids (§3.1) ---- */
+/* ---- connection ids (Linux hyperv.h VMBUS_MESSAGE_CONNECTION_ID*) ---- */
 #define VMBUS_MESSAGE_CONNECTION_ID 1     /* control messages, < 5.0 */
 #define VMBUS_MESSAGE_CONNECTION_ID_4 4   /* INITIATE_CONTACT for >= 5.0 */
 #define VMBUS_EVENT_CONNECTION_ID 2       /* pre-Win7 shared event */
 #define VMBUS_MESSAGE_SINT 2
 #define VMBUS_MAX_RELID 2047              /* relids are 1..2047 */
 
-/* ---- channel message types (§3.3) ---- */
+/* ---- channel message types (Linux hyperv.h enum vmbus_channel_message_type) ---- */
 enum vmbus_msg_type {
 	VMBUS_MSG_INVALID = 0,
 	VMBUS_MSG_OFFERCHANNEL = 1,
@@ -58,7 +58,7 @@ enum vmbus_msg_type {
 	VMBUS_MSG_VERSION_RESPONSE = 15,
 	VMBUS_MSG_UNLOAD = 16,
 	VMBUS_MSG_UNLOAD_RESPONSE = 17,
-	VMBUS_MSG_COUNT = 28, /* types up to 27 exist (§3.3) */
+	VMBUS_MSG_COUNT = 28, /* types up to 27 exist (OpenVMM vmbus_core protocol.rs) */
 };
 
 struct vmbus_msg_header {
@@ -205,7 +205,7 @@ VMBUS_ASSERT_SIZE(struct vmbus_version_response, 16);
 
 /* 3, 4, 16, 17: header only */
 
-/* ---- ring buffers (§4) ---- */
+/* ---- ring buffers (Linux hyperv.h struct hv_ring_buffer) ---- */
 struct vmbus_ring_control {
 	volatile uint32_t write_index;   /* owned by the writer */
 	volatile uint32_t read_index;    /* owned by the reader */
@@ -218,7 +218,7 @@ VMBUS_ASSERT_OFF(struct vmbus_ring_control, feature_bits, 64);
 #define VMBUS_RING_CONTROL_SIZE 4096
 #define VMBUS_RING_FEAT_PENDING_SEND_SZ 1u
 
-/* packet descriptor (§4.2) */
+/* packet descriptor (Linux hyperv.h struct vmpacket_descriptor) */
 struct vmbus_packet {
 	uint16_t type;
 	uint16_t offset8;             /* header length / 8 */

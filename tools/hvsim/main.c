@@ -249,7 +249,7 @@ static void add_offer(char *val)
 static void set_vmbus_delay(char *val)
 {
 	char *save = NULL, *ms = strtok_r(val, " \t", &save), *name = strtok_r(NULL, " \t", &save);
-	uint64_t ns = number("vmbus_delay_ms", ms ? ms : "", 60000) * 1000000ull;
+	uint64_t ns = number("vmbus_delay_ms", ms ? ms : "", 600000) * 1000000ull;
 
 	if (!name) {
 		sim_vmbus_cfg.delay_ns = ns;

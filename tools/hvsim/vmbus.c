@@ -1,10 +1,13 @@
 /*
  * hvsim's VMBus host: the parent partition's side of the channel protocol
- * (HYPERV-PROTOCOL.md §3.2-§3.5), as Hyper-V and OpenVMM behave.  Messages
- * the guest posts (HvPostMessage, connection 1; 4 for a >= 5.0
- * INITIATE_CONTACT; then the returned msg_conn_id) are queued and handled
- * vmbus_delay_ms later in order, each validated against a table of
- * message types; answers go to SINT 2.  Channels are opened on a GPADL
+ * (OpenVMM vmbus_server channels.rs; Linux drivers/hv/channel_mgmt.c), as
+ * Hyper-V and OpenVMM behave.  Messages the guest posts (HvPostMessage,
+ * connection 1; 4 for a >= 5.0 INITIATE_CONTACT; then the returned
+ * msg_conn_id) are queued and each handled vmbus_delay_ms later (a slow
+ * message type holds back only itself), validated against a table of
+ * message types; answers go to SINT 2.  Quirks (sim_quirk[QUIRK_*]) are
+ * legal habits of real hosts: a slow UNLOAD, transient post failures, a
+ * rescind of a relid never offered, 196-byte offers at every version.  Channels are opened on a GPADL
  * whose first downstream_ring_offset pages are the guest -> host ring.
  * Misbehaviours (sim_mb[MB_VMBUS_*]) break exactly one rule each.  Every
  * guest mistake is logged on stderr and refused the way a host would,
@@ -27,9 +30,14 @@
 #define MAX_GPADLS 64
 #define SERVICE_NS 10000ull             /* a signalled ring is read 10 us later */
 #define PING_LEN 24
-#define MSG_TYPES 30                    /* types 0..29 exist (§3.3) */
+#define MSG_TYPES 30                    /* types 0..29 exist (OpenVMM vmbus_core protocol.rs) */
 #define INTERRUPT_PAGE_SEND_HALF 2048   /* guest -> host bits of the < 2.4 interrupt page */
 #define RESCIND_AFTER_OPEN_NS 3000000000ull /* vmbus_rescind_after_open: the device ran a while */
+#define RESCIND_UNKNOWN_RELID 1000u     /* quirk rescind_unknown: beyond every offer hvsim makes */
+#define UNLOAD_SLOW_NS 50000000000ull   /* quirk unload_slow: Azure's cache write-back, observed up to 50 s */
+#define POST_TRANSIENT_EVERY 4          /* quirk post_transient: every 4th message... */
+#define POST_TRANSIENT_BUFFERS 3        /* ...is refused INSUFFICIENT_BUFFERS 3 times */
+#define POST_TRANSIENT_CONN 2           /* ...then INVALID_CONNECTION_ID twice (not INITIATE_CONTACT) */
 
 struct sim_vmbus_config sim_vmbus_cfg = {
 	.conn_id = VMBUS_MESSAGE_CONNECTION_ID,
@@ -72,18 +80,27 @@ static struct {
 	uint64_t interrupt_page;   /* < 2.4 only */
 	bool offers_requested, rescinded_once;
 	uint64_t msgs_in, msgs_out, refused_posts, errors, contacts, offers_sent, alloffers;
+	uint64_t transient_bursts;
 	uint32_t last_requested;
 	char first_error[240];
 } bus;
 
-/* Messages the guest posted, handled in order once due. */
+/*
+ * Messages the guest posted, each handled once due; messages due at the
+ * same time in the order posted.  A message of a delayed type does not
+ * hold back the others: a host serves its channels independently (the
+ * guest's CLOSECHANNEL is not stuck behind another channel's slow open).
+ */
 static struct {
-	uint64_t due;
+	bool used;
+	uint64_t due, seq;
 	uint32_t conn, size;
 	uint8_t data[HV_MESSAGE_PAYLOAD_MAX];
 } inq[INQ_LEN];
-static unsigned inq_head, inq_len;
-static bool pump_scheduled, service_scheduled;
+static unsigned inq_len;
+static uint64_t inq_seq, processing_seq;
+static bool service_scheduled;
+static uint64_t pump_at = UINT64_MAX; /* when the pump timer is due (MAX: none) */
 
 /* ---- logging ---- */
 
@@ -209,7 +226,13 @@ void sim_vmbus_interrupt_guest(struct sim_channel *ch)
 	sim_signal_guest(VMBUS_MESSAGE_SINT, 0);
 }
 
-/* OFFERCHANNEL for @ch (190 bytes at 0.13: no is_dedicated_interrupt, no connection_id). */
+/*
+ * OFFERCHANNEL for @ch: 190 bytes at 0.13 (no is_dedicated_interrupt, no
+ * connection_id), 196 after; quirk offer_196_always: 196 bytes with
+ * is_dedicated_interrupt=1 at every version, as OpenVMM's vmbus_server
+ * sends (channels.rs: is_dedicated 1), while it still signals a < 2.4
+ * guest through the interrupt page (channel_bitmap.rs).
+ */
 static void send_offer(struct sim_channel *ch, uint32_t version)
 {
 	struct vmbus_offer o;
@@ -225,10 +248,11 @@ static void send_offer(struct sim_channel *ch, uint32_t version)
 	}
 	o.child_relid = ch->relid;
 	o.monitor_allocated = 0;
-	o.is_dedicated_interrupt = version >= VMBUS_VERSION_WIN8;
+	o.is_dedicated_interrupt = version >= VMBUS_VERSION_WIN8 || sim_quirk[QUIRK_OFFER_196_ALWAYS];
 	o.connection_id = ch->connection_id;
 	bus.offers_sent++;
-	send_msg(&o, version == VMBUS_VERSION_WS2008 ? VMBUS_OFFER_SIZE_WS2008 : sizeof(o));
+	send_msg(&o, version == VMBUS_VERSION_WS2008 && !sim_quirk[QUIRK_OFFER_196_ALWAYS]
+			     ? VMBUS_OFFER_SIZE_WS2008 : sizeof(o));
 }
 
 /* ---- channels and GPADLs ---- */
@@ -525,6 +549,18 @@ static void on_request_offers(const void *msg, uint32_t size, uint32_t conn)
 		bus.alloffers++;
 		send_header_only(VMBUS_MSG_ALLOFFERS_DELIVERED);
 	}
+	if (sim_quirk[QUIRK_RESCIND_UNKNOWN]) {
+		/*
+		 * A relid this connection never offered, as a host rescinds an
+		 * offer the guest dropped (Linux vmbus_onoffer_rescind ignores
+		 * it): no RELID_RELEASED is due for it.
+		 */
+		struct vmbus_relid_msg m = { { VMBUS_MSG_RESCIND_CHANNELOFFER, 0 }, RESCIND_UNKNOWN_RELID };
+
+		fprintf(stderr, "hvsim: vmbus: rescinding relid %u, which was never offered (quirk rescind_unknown)\n",
+			RESCIND_UNKNOWN_RELID);
+		send_msg(&m, sizeof(m));
+	}
 }
 
 /* Check that the range buffer of @g describes guest RAM consistently. */
@@ -692,7 +728,7 @@ static void on_gpadl_teardown(const void *msg, uint32_t size, uint32_t conn)
 }
 
 /*
- * Validate OPENCHANNEL's ring GPADL (§3.4 step 4, OpenVMM make_rings):
+ * Validate OPENCHANNEL's ring GPADL (OpenVMM make_rings):
  * one page-aligned range, split at downstream_ring_offset into two rings
  * of a control page and at least one data page each, indices sane.  On
  * success fill @in and @out; return 0 or an NTSTATUS.
@@ -765,6 +801,11 @@ static void on_open_channel(const void *msg, uint32_t size, uint32_t conn)
 	}
 	if (rescind_first_ic(ch, MB_VMBUS_RESCIND_MID_OPEN))
 		return;
+	if (sim_mb[MB_VMBUS_OPEN_ANSWERED_AT_UNLOAD]) {
+		ch->open_held = true;
+		ch->held_open_id = o->open_id;
+		return;
+	}
 	r.status = open_check(ch, o, &in, &out);
 	if (!r.status && sim_mb[MB_VMBUS_OPEN_FAIL])
 		r.status = STATUS_UNSUCCESSFUL;
@@ -813,21 +854,46 @@ static void on_relid_released(const void *msg, uint32_t size, uint32_t conn)
 	ch->state = SIM_CH_RELEASED;
 }
 
-static void on_unload(const void *msg, uint32_t size, uint32_t conn)
+/* The end of an UNLOAD: UNLOAD_RESPONSE (then, misbehaving, an offer). */
+static void unload_complete(uint64_t arg)
 {
-	char vb[16];
-
-	if (bus.connected && bus.version < VMBUS_VERSION_WIN8_1) {
-		/* older hosts do not know the message (Linux skips it there) */
-		sim_vmbus_guest_error("UNLOAD at version %s (needs >= 3.0): ignored",
-				      sim_vmbus_version_name(bus.version, vb));
-		return;
-	}
-	reset_connection();
-	bus.unloaded = true;
 	send_header_only(VMBUS_MSG_UNLOAD_RESPONSE);
 	if (sim_mb[MB_VMBUS_OFFER_AFTER_UNLOAD] && nchannels)
 		send_offer(&channels[0], bus.last_version);
+}
+
+/* UNLOAD at any version (OpenVMM vmbus_server handle_unload; vmbus_core protocol.rs: UNLOAD V1). */
+static void on_unload(const void *msg, uint32_t size, uint32_t conn)
+{
+	for (unsigned i = 0; i < nchannels; i++) {
+		struct sim_channel *ch = &channels[i];
+		struct vmbus_open_result r = { { VMBUS_MSG_OPENCHANNEL_RESULT, 0 }, ch->relid,
+					       ch->held_open_id, STATUS_UNSUCCESSFUL };
+
+		/* vmbus_open_answered_at_unload: the answers held back come now, failed */
+		if (ch->open_held) {
+			ch->open_held = false;
+			send_msg(&r, sizeof(r));
+		}
+	}
+	reset_connection();
+	bus.unloaded = true;
+	/* what the guest posted before the UNLOAD and a slow host has not handled yet dies with the connection */
+	for (unsigned i = 0; i < INQ_LEN; i++) {
+		if (inq[i].used && inq[i].seq < processing_seq) {
+			fprintf(stderr, "hvsim: vmbus: UNLOAD: dropping %s posted before it, not handled yet\n",
+				msg_name(((const struct vmbus_msg_header *)inq[i].data)->type));
+			inq[i].used = false;
+			inq_len--;
+		}
+	}
+	if (sim_quirk[QUIRK_UNLOAD_SLOW]) {
+		fprintf(stderr, "hvsim: vmbus: UNLOAD: writing back the disk cache first (%llu s, quirk unload_slow)\n",
+			(unsigned long long)(UNLOAD_SLOW_NS / 1000000000ull));
+		sim_at(sim.now_ns + UNLOAD_SLOW_NS, unload_complete, 0);
+		return;
+	}
+	unload_complete(0);
 }
 
 /* ---- the message table and the queue ---- */
@@ -928,23 +994,49 @@ static void process(uint32_t conn, const uint8_t *msg, uint32_t size)
 	t->fn(msg, size, conn);
 }
 
-/* The timed event: handle every queued message that is due, in order. */
+/* The queued message to handle next: the earliest due, the first posted among equals; -1 if none. */
+static int inq_next(void)
+{
+	int best = -1;
+
+	for (int i = 0; i < INQ_LEN; i++)
+		if (inq[i].used && (best < 0 || inq[i].due < inq[best].due ||
+				    (inq[i].due == inq[best].due && inq[i].seq < inq[best].seq)))
+			best = i;
+	return best;
+}
+
+static void pump(uint64_t arg);
+
+/* Make sure the pump runs by @due (an earlier timer already set is enough; a stale one is harmless). */
+static void arm_pump(uint64_t due)
+{
+	if (due < pump_at) {
+		pump_at = due;
+		sim_at(due, pump, due);
+	}
+}
+
+/* The timed event: handle every queued message that is due. */
 static void pump(uint64_t arg)
 {
-	pump_scheduled = false;
-	while (inq_len && inq[inq_head].due <= sim.now_ns) {
-		uint8_t msg[HV_MESSAGE_PAYLOAD_MAX];
-		uint32_t conn = inq[inq_head].conn, size = inq[inq_head].size;
+	int i;
 
-		memcpy(msg, inq[inq_head].data, sizeof(msg));
-		inq_head = (inq_head + 1) % INQ_LEN;
+	if (arg != pump_at)
+		return; /* superseded by an earlier timer */
+	pump_at = UINT64_MAX;
+	while ((i = inq_next()) >= 0 && inq[i].due <= sim.now_ns) {
+		uint8_t msg[HV_MESSAGE_PAYLOAD_MAX];
+		uint32_t conn = inq[i].conn, size = inq[i].size;
+
+		memcpy(msg, inq[i].data, sizeof(msg));
+		inq[i].used = false;
 		inq_len--;
+		processing_seq = inq[i].seq;
 		process(conn, msg, size);
 	}
-	if (inq_len) {
-		pump_scheduled = true;
-		sim_at(inq[inq_head].due, pump, 0);
-	}
+	if (i >= 0)
+		arm_pump(inq[i].due);
 }
 
 /* When the host gets to a message posted now: vmbus_delay_ms later, or the named type's delay. */
@@ -960,9 +1052,34 @@ static uint64_t due_time(const void *payload, uint32_t size)
 	return sim.now_ns + cfg.delay_ns;
 }
 
+/* Quirk post_transient: the status to refuse this post with, or SUCCESS to take it. */
+static uint16_t transient_refusal(const void *payload, uint32_t size)
+{
+	static unsigned posts, left;
+	uint32_t type = 0;
+
+	if (!sim_quirk[QUIRK_POST_TRANSIENT] || !bus.connected)
+		return HV_STATUS_SUCCESS;
+	if (!left) {
+		if (++posts % POST_TRANSIENT_EVERY)
+			return HV_STATUS_SUCCESS;
+		left = POST_TRANSIENT_BUFFERS + POST_TRANSIENT_CONN;
+		bus.transient_bursts++;
+	}
+	left--;
+	if (size >= sizeof(type))
+		memcpy(&type, payload, sizeof(type));
+	/* Linux vmbus_post_msg: INVALID_CONNECTION_ID "if we send messages too frequently" */
+	if (left < POST_TRANSIENT_CONN && type != VMBUS_MSG_INITIATE_CONTACT)
+		return HV_STATUS_INVALID_CONNECTION_ID;
+	return HV_STATUS_INSUFFICIENT_BUFFERS;
+}
+
 uint16_t sim_vmbus_post(uint32_t conn, uint32_t type, const void *payload, uint32_t size)
 {
-	unsigned tail;
+	uint16_t refusal;
+	unsigned slot;
+	uint64_t due;
 
 	if (!cfg.max_version) {
 		bus.refused_posts++;
@@ -980,16 +1097,23 @@ uint16_t sim_vmbus_post(uint32_t conn, uint32_t type, const void *payload, uint3
 	}
 	if (inq_len == INQ_LEN)
 		return HV_STATUS_INSUFFICIENT_BUFFERS;
-	tail = (inq_head + inq_len++) % INQ_LEN;
-	memset(&inq[tail], 0, sizeof(inq[tail]));
-	inq[tail].due = due_time(payload, size);
-	inq[tail].conn = conn;
-	inq[tail].size = size > HV_MESSAGE_PAYLOAD_MAX ? HV_MESSAGE_PAYLOAD_MAX : size;
-	memcpy(inq[tail].data, payload, inq[tail].size);
-	if (!pump_scheduled) {
-		pump_scheduled = true;
-		sim_at(inq[inq_head].due, pump, 0);
+	refusal = transient_refusal(payload, size);
+	if (refusal != HV_STATUS_SUCCESS) {
+		bus.refused_posts++;
+		return refusal;
 	}
+	for (slot = 0; inq[slot].used; slot++)
+		;
+	due = due_time(payload, size);
+	memset(&inq[slot], 0, sizeof(inq[slot]));
+	inq[slot].used = true;
+	inq[slot].seq = inq_seq++;
+	inq[slot].due = due;
+	inq[slot].conn = conn;
+	inq[slot].size = size > HV_MESSAGE_PAYLOAD_MAX ? HV_MESSAGE_PAYLOAD_MAX : size;
+	memcpy(inq[slot].data, payload, inq[slot].size);
+	inq_len++;
+	arm_pump(due);
 	return HV_STATUS_SUCCESS;
 }
 

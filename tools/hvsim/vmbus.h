@@ -1,5 +1,5 @@
 /*
- * hvsim's VMBus host (HYPERV-PROTOCOL.md §3-§4): the parent partition's
+ * hvsim's VMBus host (modelled on OpenVMM vmbus_server and vmbus_ring): the parent partition's
  * side of the control protocol (versions, offers, GPADLs, open/close,
  * rescind, unload), host-side ring buffers, and a device model so that
  * integration services plug in as table rows without touching the core.
@@ -56,7 +56,7 @@ struct sim_channel *sim_vmbus_channel(unsigned i);
 /* The device named @name, or NULL. */
 const struct sim_device *sim_device_find(const char *name);
 
-/* The host's view of one ring inside the channel's GPADL (§4.1). */
+/* The host's view of one ring inside the channel's GPADL. */
 struct sim_ring {
 	const uint64_t *pfn;       /* control page, then data pages */
 	uint32_t pages;            /* including the control page */
@@ -103,14 +103,16 @@ struct sim_channel {
 	struct sim_backlog *backlog;
 	unsigned backlog_len;
 	bool service_due;          /* the guest signalled; read its ring soon */
+	bool open_held;            /* vmbus_open_answered_at_unload: OPENCHANNEL not answered yet */
+	uint32_t held_open_id;
 	/* statistics */
 	uint64_t opens, packets_in, packets_out, bytes_in, bytes_out, signals_in, signals_out;
 	uint64_t dropped;
 };
 
 /*
- * Write one packet to the guest (§4.3) and signal it when the rules say so
- * (§4.4).  0: written; 1: the ring is full, queued until the guest makes
+ * Write one packet to the guest (the layout of Linux ring_buffer.c hv_ringbuffer_write) and signal it when the rules say so
+ * (Linux hv_ringbuffer_write).  0: written; 1: the ring is full, queued until the guest makes
  * room (pending_send_sz); -1: refused (channel not open, ring broken, too
  * big for the ring).
  */
@@ -178,7 +180,7 @@ struct vmbus_ring_control *sim_ring_control(const struct sim_ring *r);
 bool sim_ring_index_ok(const struct sim_ring *r, uint32_t index);
 /* Write raw bytes at @off of @r's data area, wrapping. */
 void sim_ring_put(const struct sim_ring *r, uint32_t off, const void *buf, uint32_t len);
-/* Write one packet; @signal: apply the §4.4 rule.  0 ok, 1 full, -1 broken. */
+/* Write one packet; @signal: apply the signalling rule.  0 ok, 1 full, -1 broken. */
 int sim_ring_write(struct sim_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
 		   const void *payload, uint32_t len, bool signal);
 

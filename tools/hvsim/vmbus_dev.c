@@ -1,5 +1,5 @@
 /*
- * The devices hvsim's VMBus host can offer (HYPERV-PROTOCOL.md §5.1): one
+ * The devices hvsim's VMBus host can offer (class GUIDs: Linux include/linux/hyperv.h): one
  * row each, name, class GUID, default instance GUID, whether it is an
  * integration service (named-pipe offer), and its hooks.  Heartbeat,
  * shutdown and time sync are served by the IC hosts (ic_host.c), KVP, VSS
@@ -67,6 +67,11 @@ const struct sim_device sim_devices[] = {
 	{ "nic", GUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e),
 	  NO_INSTANCE, false, .on_open = sim_netvsp_open, .on_packet = sim_netvsp_packet,
 	  .on_close = sim_netvsp_close, .report = sim_netvsp_report }, /* netvsp.c */
+	/* Automatic VM Activation, offered to Windows guests (Linux include/linux/hyperv.h HV_AVMA1_GUID, HV_AVMA2_GUID) */
+	{ "avma1", GUID_INIT(0xf8e65716, 0x3cb3, 0x4a06, 0x9a, 0x60, 0x18, 0x89, 0xc5, 0xcc, 0xca, 0xb5),
+	  NO_INSTANCE, false, GENERIC },
+	{ "avma2", GUID_INIT(0x3375baf4, 0x9e15, 0x4b30, 0xb7, 0x65, 0x67, 0xac, 0xb1, 0x0d, 0x60, 0x7b),
+	  NO_INSTANCE, false, GENERIC },
 	/* made up for hvsim ("hvsm..."): a class no guest driver knows */
 	{ "unknown", GUID_INIT(0x6876736d, 0x756e, 0x4b6e, 0x8f, 0x77, 0x6e, 0x2d, 0x63, 0x6c, 0x61, 0x73),
 	  NO_INSTANCE, false, GENERIC },

@@ -1,5 +1,5 @@
 /*
- * The host's side of VMBus ring buffers (HYPERV-PROTOCOL.md §4), written
+ * The host's side of VMBus ring buffers (Linux drivers/hv/ring_buffer.c, OpenVMM vmbus_ring), written
  * from the specification: the host reads the guest -> host ring when the
  * guest signals, validating every descriptor the way OpenVMM does, and
  * writes host -> guest packets with the trailer, publishing write_index
@@ -116,7 +116,7 @@ static void deliver(struct sim_channel *ch, uint32_t off, const struct vmbus_pac
 	free(whole);
 }
 
-/* The guest's pending_send_sz rule after the host read (§4.4, Linux's form). */
+/* The guest's pending_send_sz rule after the host read (Linux ring_buffer.c hv_pkt_iter_close). */
 static void after_read(struct sim_channel *ch, struct vmbus_ring_control *ctl, uint32_t w,
 		       uint32_t r_before)
 {

@@ -1,6 +1,6 @@
 /*
  * A self-test of hvsim's VMBus host, written against the specification
- * (HYPERV-PROTOCOL.md §3-§4), not against the guest's drivers: a tiny
+ * (Linux drivers/hv, OpenVMM vmbus_server), not against the guest's drivers: a tiny
  * scripted guest drives the host through the same hypercalls, MSRs and
  * SynIC pages the real guest uses, one case per forked process (the host
  * keeps static state), and checks what comes back.  Ends with a fuzz pass
@@ -210,7 +210,7 @@ static void gget(struct gring *r, uint32_t off, void *p, uint32_t n)
 		((uint8_t *)p)[i] = r->base[4096 + (off + i) % gsize(r)];
 }
 
-/* Guest write (§4.3); true when the host should be signalled. */
+/* Guest write (Linux ring_buffer.c hv_ringbuffer_write); true when the host should be signalled. */
 static bool gwrite(struct gring *r, uint16_t type, uint64_t id, const void *payload, uint32_t len)
 {
 	struct vmbus_ring_control *c = gctl(r);
@@ -229,7 +229,7 @@ static bool gwrite(struct gring *r, uint16_t type, uint64_t id, const void *payl
 	return c->read_index == w && !c->interrupt_mask;
 }
 
-/* Guest read of one packet (§4.3); payload length, or -1 when empty. */
+/* Guest read of one packet (Linux ring_buffer.c hv_pkt_iter_first); payload length, or -1 when empty. */
 static int gread(struct gring *r, struct vmbus_packet *p, void *payload)
 {
 	struct vmbus_ring_control *c = gctl(r);
@@ -861,7 +861,43 @@ static void case_misbehaviours(int which)
 		CHECK(recv(buf) < 0 && sim_vmbus_channel(0)->state == SIM_CH_RELEASED, "released");
 		break;
 	}
+	case MB_VMBUS_OPEN_ANSWERED_AT_UNLOAD: {
+		const struct vmbus_open_result *r = (const void *)buf;
+
+		contact(4, V(5, 2), 1);
+		request_offers(1, offers, 20, &all, NULL);
+		CHECK(gpadl(1, 1, 1, cpu_alloc_pages(4), 4) == 0, "gpadl");
+		struct vmbus_open_channel oc = { { VMBUS_MSG_OPENCHANNEL, 0 }, 1, 7, 1, 0, 2, { 0 } };
+		post(1, &oc, sizeof(oc));
+		CHECK(recv(buf) < 0, "OPENCHANNEL held back");
+		post(1, &(struct vmbus_msg_header){ VMBUS_MSG_UNLOAD, 0 }, 8);
+		CHECK(recv_type(buf, NULL) == VMBUS_MSG_OPENCHANNEL_RESULT && r->open_id == 7 && r->status,
+		      "the held answer, failed, at UNLOAD");
+		CHECK(recv_type(buf, NULL) == VMBUS_MSG_UNLOAD_RESPONSE, "then UNLOAD_RESPONSE");
+		break;
 	}
+	}
+}
+
+/* UNLOAD at 0.13 (OpenVMM accepts it at every version), and quirk unload_slow. */
+static void case_unload_any_version(int slow)
+{
+	uint8_t buf[256];
+	struct vmbus_offer offers[20];
+	bool all;
+
+	sim_quirk[QUIRK_UNLOAD_SLOW] = slow;
+	boot("hyperv-2019");
+	contact(1, V(0, 13), 1);
+	request_offers(1, offers, 20, &all, NULL);
+	post(1, &(struct vmbus_msg_header){ VMBUS_MSG_UNLOAD, 0 }, 8);
+	if (slow) {
+		run_for(49000000000ull);
+		CHECK(recv(buf) < 0, "no UNLOAD_RESPONSE before 50 s");
+		run_for(2000000000ull);
+	}
+	CHECK(recv_type(buf, NULL) == VMBUS_MSG_UNLOAD_RESPONSE, "UNLOAD_RESPONSE at 0.13");
+	sim_quirk[QUIRK_UNLOAD_SLOW] = false;
 }
 
 /* Random control messages and ring bytes: the host must neither crash nor trip a sanitizer. */
@@ -933,7 +969,7 @@ int main(void)
 					   "duplicate_relid", "zero_guid", "rescind_mid_open", "gpadl_fail",
 					   "open_fail", "corrupt_ring", "overlong_packet", "signal_before_open",
 					   "offer_after_unload", "message_short", "rescind_offered",
-					   "rescind_mid_gpadl", "rescind_after_open" };
+					   "rescind_mid_gpadl", "rescind_after_open", "open_answered_at_unload" };
 
 	run_case("negotiate with a WS2019 host, offers, unload, reconnect", case_negotiate_ws2019_, 0);
 	run_case("a 4.0 host: connection 4 refused", case_old_host_, 0);
@@ -946,6 +982,8 @@ int main(void)
 	run_case("0.13: 190-byte offers, interrupt page", case_legacy_, 0);
 	run_case("IC host: NEGOTIATE answered with a version never offered", case_ic_negotiate_bad_, 0);
 	run_case("IC host: heartbeat cadence and its checks of the answers", case_ic_heartbeat_, 0);
+	run_case("UNLOAD at 0.13", case_unload_any_version, 0);
+	run_case("UNLOAD at 0.13, quirk unload_slow", case_unload_any_version, 1);
 	for (int i = 0; i < (int)(sizeof(mb) / sizeof(mb[0])); i++) {
 		char name[64];
 
