@@ -116,6 +116,13 @@ void hvprobe_main(const struct boot_info *bi)
 
 	report_begin();
 	report_boot(bi);
+	if (opt.require_unknown[0]) {
+		char known[256];
+
+		/* a typo would require nothing and let a host that offers nothing pass */
+		check("config.require", CHECK_FAIL, "unknown device %s in require= (known: %s)",
+		      opt.require_unknown, options_device_names(known, sizeof(known)));
+	}
 	inject_fault();
 
 	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
