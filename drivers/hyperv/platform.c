@@ -1,5 +1,6 @@
 /*
- * Platform bring-up (HYPERV-PROTOCOL.md §8): guest OS ID first (the
+ * Platform bring-up (the order of Linux arch/x86/hyperv/hv_init.c
+ * hyperv_init() and drivers/hv/hv.c hv_synic_enable_regs()): guest OS ID first (the
  * hypercall page cannot be enabled without one), then hypercalls, SynIC and
  * the reference clock.  Runs after ExitBootServices: until then the Gen2
  * firmware owns the SynIC and VMBus.
@@ -85,7 +86,7 @@ bool hv_platform_setup(struct hv_info *hv, uint64_t guest_os_id)
 	check_vp_index(hv);
 	if (!hv_hypercall_setup())
 		return false;
-	hv_hypercall_selftest();
+	hv_hypercall_selftest(hv);
 	synic = synic_setup(hv);
 	hv_clock_setup(hv);
 	if (synic)

@@ -1,5 +1,6 @@
 /*
- * The partition reference time (TLFS §12.3-12.7; HYPERV-PROTOCOL.md §2.5):
+ * The partition reference time (TLFS v6.0b §12.3-12.7; Linux
+ * drivers/clocksource/hyperv_timer.c):
  * the TIME_REF_COUNT MSR and the reference TSC page, both in 100 ns units.
  * Each is checked against the TSC clock calibrated at boot, and the better
  * one becomes the kernel's clock.  Also the frequency MSRs, against the

@@ -1,5 +1,5 @@
 /*
- * The SynIC (TLFS §11; HYPERV-PROTOCOL.md §2.4): message and event-flag
+ * The SynIC (TLFS v6.0b §11, Inter-Partition Communication): message and event-flag
  * pages, SINT 2 on our vector, the end-of-message protocol, and a loop
  * poller that hands each message to the handler for its type.
  */
@@ -242,7 +242,7 @@ void synic_selftest(const struct hv_info *hv)
 	}
 	synic_on_message(HV_MESSAGE_TYPE_TIMER_EXPIRED, on_timer_message, NULL);
 	if (hv_msr_read(HV_MSR_TIME_REF_COUNT, &now)) {
-		/* TLFS §12.4: the reference counter is readable with its privilege */
+		/* TLFS, partition reference counter: readable with its privilege */
 		check("hv.synic.message", CHECK_FAIL, "rdmsr TIME_REF_COUNT raised #GP");
 		return;
 	}
@@ -252,14 +252,15 @@ void synic_selftest(const struct hv_info *hv)
 	/*
 	 * Hold the slot: the poller leaves the message where the host put it, so
 	 * the interrupt handler sees whether its interrupt announced this message
-	 * (TLFS §11.10.3: the message is in the slot before the SINT is asserted).
+	 * (TLFS, SynIC message delivery: the message is in the slot before the SINT
+	 * is asserted).
 	 */
 	sc.hold = true;
 	if (cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0) || cpu_wrmsr(HV_MSR_STIMER0_COUNT, due) ||
 	    cpu_wrmsr(HV_MSR_STIMER0_CONFIG,
 		      HV_STIMER_ENABLE | ((uint64_t)SYNIC_SINT << HV_STIMER_SINT_SHIFT))) {
 		sc.hold = false;
-		/* TLFS §12.5: the STIMER MSRs are accessible with AccessSyntheticTimerRegs */
+		/* TLFS, synthetic timers: the STIMER MSRs come with AccessSyntheticTimerRegs */
 		check("hv.synic.message", CHECK_FAIL,
 		      "programming STIMER0 raised #GP although AccessSyntheticTimerRegs is granted");
 		return;
@@ -272,13 +273,13 @@ void synic_selftest(const struct hv_info *hv)
 	loop_wait("the synthetic timer's message", timer_seen, NULL, cpu_now_ns() + SELFTEST_IRQ_GRACE_NS);
 	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
 	if (!timer.seen) {
-		/* TLFS §12.5.2: an expired timer in message mode sends HvMessageTimerExpired to its SINT */
+		/* TLFS, synthetic timers: an expiring timer in message mode sends HvMessageTimerExpired to its SINT (KVM stimer_send_msg()) */
 		check("hv.synic.message", CHECK_FAIL,
 		      "no TimerExpired message on SINT2 within 1 s (STIMER0 due at %llu)",
 		      (unsigned long long)due);
 		return;
 	}
-	/* TLFS §12.5.2 (HV_TIMER_MESSAGE_PAYLOAD): timer index, expiration and delivery times */
+	/* TLFS, HV_TIMER_MESSAGE_PAYLOAD: timer index, expiration and delivery times (KVM stimer_send_msg()) */
 	if (timer.msg.header.payload_size < sizeof(*p))
 		check("hv.synic.message", CHECK_FAIL, "TimerExpired payload is %u bytes, want %zu",
 		      timer.msg.header.payload_size, sizeof(*p));
@@ -293,8 +294,8 @@ void synic_selftest(const struct hv_info *hv)
 		      "TimerExpired from STIMER0 on SINT2, delivered %llu us after it was due",
 		      (unsigned long long)(p->delivery_time - due) / 10);
 	/*
-	 * TLFS §11.10.3: a message queued into a free slot asserts the SINT's
-	 * interrupt.  Counted only when the interrupt found this message in the
+	 * TLFS, SynIC message delivery: a message put into a free slot asserts
+	 * the SINT's interrupt (KVM: synic_deliver_msg() then kvm_hv_synic_set_irq()).  Counted only when the interrupt found this message in the
 	 * slot: interrupts with nothing behind them announce nothing.
 	 */
 	check_that("hv.synic.interrupt", announced,
