@@ -31,6 +31,10 @@ static void report_boot(const struct boot_info *bi)
 
 	for (uint32_t i = 0; i < bi->nram; i++)
 		pages += bi->ram[i].pages;
+	/*
+	 * UEFI 2.10 §7.2 GetMemoryMap(): EfiConventionalMemory is the RAM a
+	 * loaded image may take; without 1 MiB of it nothing later can run.
+	 */
 	check_that("boot.memory_map", pages >= MIN_RAM_PAGES,
 		   "%u descriptors, %u free RAM ranges (%u dropped), %llu MiB free",
 		   bi->map_entries, bi->nram, bi->ram_dropped,
@@ -38,10 +42,17 @@ static void report_boot(const struct boot_info *bi)
 	if (bi->reset)
 		check("boot.exit_boot_services", CHECK_PASS, "after %u attempt%s",
 		      bi->ebs_attempts, bi->ebs_attempts == 1 ? "" : "s");
-	check_that("kernel.clock.tsc", bi->tsc_hz >= MIN_TSC_HZ && bi->tsc_hz <= MAX_TSC_HZ,
-		   "TSC %llu.%03llu MHz, measured against %s",
-		   (unsigned long long)(bi->tsc_hz / 1000000),
-		   (unsigned long long)(bi->tsc_hz / 1000 % 1000), bi->tsc_reference);
+	/*
+	 * A TSC that does not count (Intel SDM Vol. 3B §18.17: it increments
+	 * at a constant rate) leaves no clock for any deadline: a failure.  A
+	 * rate outside 10 MHz-20 GHz is more likely a firmware Stall() that
+	 * does not wait as long as it says: a warning.
+	 */
+	check("kernel.clock.tsc",
+	      !bi->tsc_hz ? CHECK_FAIL
+	      : bi->tsc_hz >= MIN_TSC_HZ && bi->tsc_hz <= MAX_TSC_HZ ? CHECK_PASS : CHECK_WARN,
+	      "TSC %llu.%03llu MHz, measured against %s", (unsigned long long)(bi->tsc_hz / 1000000),
+	      (unsigned long long)(bi->tsc_hz / 1000 % 1000), bi->tsc_reference);
 }
 
 /* The deliberate faults of the fault= self-test. */

@@ -77,6 +77,10 @@ static bool synic_poll(void *ctx)
 	sc.messages++;
 
 	if (m.header.payload_size > HV_MESSAGE_PAYLOAD_MAX) {
+		/*
+		 * TLFS HV_MESSAGE: at most 240 payload bytes; Linux vmbus_on_msg_dpc()
+		 * (drivers/hv/vmbus_drv.c) drops a message that claims more.
+		 */
 		if (sc.malformed++ == 0)
 			check("hv.synic.message_format", CHECK_FAIL,
 			      "SINT2 message type 0x%x claims a %u-byte payload (at most %u fit)",
@@ -283,12 +287,20 @@ void synic_selftest(const struct hv_info *hv)
 	if (timer.msg.header.payload_size < sizeof(*p))
 		check("hv.synic.message", CHECK_FAIL, "TimerExpired payload is %u bytes, want %zu",
 		      timer.msg.header.payload_size, sizeof(*p));
-	else if (p->timer_index != 0 || p->expiration_time < due ||
-		 p->delivery_time < p->expiration_time)
+	else if (p->timer_index != 0 || p->expiration_time != due)
+		/* KVM stimer_send_msg(): the timer's index and its programmed expiration */
 		check("hv.synic.message", CHECK_FAIL,
-		      "TimerExpired says timer %u, expired %llu, delivered %llu (armed timer 0 for %llu)",
-		      p->timer_index, (unsigned long long)p->expiration_time,
-		      (unsigned long long)p->delivery_time, (unsigned long long)due);
+		      "TimerExpired says timer %u, expired %llu (armed timer 0 for %llu)",
+		      p->timer_index, (unsigned long long)p->expiration_time, (unsigned long long)due);
+	else if (p->delivery_time < p->expiration_time)
+		/*
+		 * A delivery before the expiration is odd but harmless: KVM reads the
+		 * delivery time from its reference clock, the expiry from an hrtimer;
+		 * Linux's hv_stimer0_isr() does not look at either.
+		 */
+		check_warn("hv.synic.message",
+			   "TimerExpired delivered at %llu, before its expiration %llu",
+			   (unsigned long long)p->delivery_time, (unsigned long long)p->expiration_time);
 	else
 		check("hv.synic.message", CHECK_PASS,
 		      "TimerExpired from STIMER0 on SINT2, delivered %llu us after it was due",
@@ -305,12 +317,22 @@ void synic_selftest(const struct hv_info *hv)
 		   sc.irqs - irqs_before, SYNIC_VECTOR);
 }
 
+/*
+ * hv.synic.spurious: interrupts that found neither a message nor an event
+ * flag.  Only a warning: the loop polls the message slot and the flags with
+ * interrupts off, so an interrupt that arrives while we poll is taken after
+ * its cause was consumed (real QEMU/KVM: 3 of 5 interrupts looked causeless),
+ * and Linux's vmbus_isr() (drivers/hv/vmbus_drv.c) takes an interrupt with
+ * nothing pending without complaint.  The verdict still comes in a storm.
+ */
 void synic_report(void)
 {
+	bool many;
+
 	if (!sc.up)
 		return;
-	check_that("hv.synic.spurious",
-		   !(sc.causeless >= SPURIOUS_MIN && sc.causeless * 2 > sc.irqs),
-		   "%u SINT2 interrupts, %u with neither a message nor an event flag; %u messages (%u malformed, %u unhandled)",
-		   sc.irqs, sc.causeless, sc.messages, sc.malformed, sc.unhandled);
+	many = sc.causeless >= SPURIOUS_MIN && sc.causeless * 2 > sc.irqs;
+	check("hv.synic.spurious", many ? CHECK_WARN : CHECK_PASS,
+	      "%u SINT2 interrupts, %u with neither a message nor an event flag; %u messages (%u malformed, %u unhandled)",
+	      sc.irqs, sc.causeless, sc.messages, sc.malformed, sc.unhandled);
 }
