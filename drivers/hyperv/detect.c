@@ -92,6 +92,7 @@ bool hv_detect(struct hv_info *hv, bool required)
 	cpu_cpuid(CPUID_FEATURES, 0, &r);
 	hv->hypervisor_bit = r.ecx & CPUID1_ECX_HYPERVISOR;
 	if (!hv->hypervisor_bit) {
+		/* Intel SDM CPUID.1:ECX[31] / TLFS §2.4.1: set by every hypervisor; a failure only when the profile demands one */
 		check("hv.cpuid.hypervisor_bit", absent,
 		      "CPUID.1:ECX[31] is clear: no hypervisor (bare metal?)");
 		return false;
@@ -116,6 +117,7 @@ bool hv_detect(struct hv_info *hv, bool required)
 		for (int i = 0; i < 4; i++)
 			if (sig[i] < 0x20 || sig[i] > 0x7e)
 				sig[i] = '.';
+		/* TLFS §2.4.2: "Hv#1" names the Hyper-V interface; a failure only when the profile demands it */
 		check("hv.cpuid.interface", absent,
 		      "no Hyper-V interface: vendor \"%s\", leaf 0x40000001 EAX 0x%08x (\"%s\"), not \"Hv#1\"",
 		      hv->vendor, hv->interface, sig);
@@ -123,6 +125,11 @@ bool hv_detect(struct hv_info *hv, bool required)
 	}
 	check("hv.cpuid.interface", CHECK_PASS, "\"Hv#1\", vendor \"%s\"", hv->vendor);
 
+	/*
+	 * Linux arch/x86/kernel/cpu/mshyperv.c ms_hyperv_platform() takes a
+	 * Hyper-V host only with a max leaf of at least 0x40000005
+	 * (HYPERV_CPUID_MIN); QEMU reports 0x40000005 or more (target/i386/kvm/kvm.c).
+	 */
 	if (!check_that("hv.cpuid.max_leaf", hv->max_leaf >= HV_MIN_MAX_LEAF,
 			"max leaf 0x%08x (a Hyper-V host reports at least 0x%08x)", hv->max_leaf,
 			HV_MIN_MAX_LEAF))
@@ -142,7 +149,11 @@ bool hv_detect(struct hv_info *hv, bool required)
 	hv->recommendations = r.eax;
 	hv->spin_retries = r.ebx;
 	hv->phys_addr_bits = r.ecx & 0x7f;
-	/* 0 = not reported; x86-64 physical addresses have at most 52 bits */
+	/*
+	 * TLFS §2.4.5: ECX[6:0] is the number of implemented physical address
+	 * bits (0 = not reported); Intel SDM Vol. 1 §3.3.1: x86-64 physical
+	 * addresses have at most 52 bits.
+	 */
 	check_that("hv.cpuid.recommendations", hv->phys_addr_bits <= 52,
 		   "0x%08x: relaxed-timing %d, autoeoi-deprecated %d, nested %d; spin retries 0x%x; physical address bits %u",
 		   hv->recommendations, !!(r.eax & HV_REC_RELAXED_TIMING),

@@ -66,6 +66,12 @@ bool hv_hypercall_setup(void)
 	void *page = cpu_hypercall_page();
 	uint64_t gpfn = cpu_virt_to_phys(page) >> HV_MSR_GPFN_SHIFT, old, want, got;
 
+	/*
+	 * TLFS §3.13 (establishing the hypercall interface): with a guest OS ID
+	 * set, writing the GPA and the enable bit makes the hypervisor fill the
+	 * page with the calling sequence (KVM kvm_hv_set_msr_pw(): vmcall or
+	 * vmmcall); a locked MSR keeps its page until reset.
+	 */
 	if (hv_msr_read(HV_MSR_HYPERCALL, &old)) {
 		check("hv.hypercall.page", CHECK_FAIL, "rdmsr HYPERCALL (0x%x) raised #GP",
 		      HV_MSR_HYPERCALL);

@@ -124,6 +124,11 @@ static void check_reference_tsc_page(void)
 		tsc_page = NULL;
 		return;
 	}
+	/*
+	 * TLFS §12.7: the page's scale and offset turn the TSC into the same
+	 * reference time TIME_REF_COUNT gives; Linux's hyperv_timer.c uses the
+	 * page as its clocksource and the MSR as the fallback, so they must agree.
+	 */
 	diff = msr_t > page_t ? msr_t - page_t : page_t - msr_t;
 	if (!check_that("hv.clock.reference_tsc", diff <= TSC_PAGE_TOLERANCE_100NS,
 			"page time %llu vs TIME_REF_COUNT %llu (scale 0x%llx, offset %lld): %llu us apart",

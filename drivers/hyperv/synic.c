@@ -147,6 +147,7 @@ bool synic_setup(const struct hv_info *hv)
 		check("hv.synic.version", CHECK_SKIP, "the host grants no AccessSynicRegs privilege");
 		return false;
 	}
+	/* TLFS §11.8.4: SVERSION reads 1 (KVM synic_get_msr(): HV_SYNIC_VERSION_1) */
 	if (hv_msr_read(HV_MSR_SVERSION, &v)) {
 		check("hv.synic.version", CHECK_FAIL, "rdmsr SVERSION (0x%x) raised #GP although AccessSynicRegs is granted",
 		      HV_MSR_SVERSION);
@@ -162,6 +163,7 @@ bool synic_setup(const struct hv_info *hv)
 		check("hv.synic.pages", CHECK_FAIL, "no memory for the message and event pages");
 		return false;
 	}
+	/* TLFS §11.8.2-3: SIMP and SIEFP take a GPA and an enable bit (KVM synic_set_msr()) */
 	if (enable_page_msr(HV_MSR_SIMP, sc.simp) || enable_page_msr(HV_MSR_SIEFP, sc.siefp))
 		return false;
 	check("hv.synic.pages", CHECK_PASS, "SIMP at GPA 0x%llx, SIEFP at GPA 0x%llx",
@@ -171,6 +173,11 @@ bool synic_setup(const struct hv_info *hv)
 	/* AutoEOI saves an EOI per interrupt, but only where the host does not advise against it */
 	sc.auto_eoi = !(hv->recommendations & HV_REC_AUTOEOI_DEPRECATED);
 	cpu_irq_install(SYNIC_VECTOR, synic_isr, NULL, sc.auto_eoi);
+	/*
+	 * TLFS §11.8.5 (SINTx: vector 16-255, masked, AutoEOI) and §11.8.1
+	 * (SCONTROL enable); Linux drivers/hv/hv.c hv_synic_enable_regs() sets
+	 * the same bits.
+	 */
 	if (hv_msr_read(HV_MSR_SINT0 + SYNIC_SINT, &old)) {
 		check("hv.synic.sint", CHECK_FAIL, "rdmsr SINT2 raised #GP");
 		return false;
