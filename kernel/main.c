@@ -108,6 +108,7 @@ void hvprobe_main(const struct boot_info *bi)
 {
 	int bad;
 	enum exit_status st;
+	bool vmbus = false;
 
 	log_printf("hvprobe %s: Hyper-V guest interface conformance\n", HVPROBE_VERSION);
 	bad = options_load(bi->config, bi->config_len);
@@ -138,9 +139,19 @@ void hvprobe_main(const struct boot_info *bi)
 
 	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
 		report_set_hyperv(true);
-		if (hv_platform_setup(&hv, opt.guest_os_id))
+		if (hv_platform_setup(&hv, opt.guest_os_id)) {
 			vmbus_start(hv.vp_index, opt.vmbus_version, opt.expect);
+			vmbus = true;
+		}
 	}
+	/*
+	 * require= names offers the host must make: a host without VMBus (no
+	 * Hyper-V interface, or no SynIC) cannot make them, whatever the profile.
+	 */
+	if (!vmbus && opt.require[0])
+		check("config.require", CHECK_FAIL,
+		      "require=%s, but the host has no VMBus to offer them (%s)", opt.require,
+		      hv.hyperv ? "the SynIC or hypercalls are missing" : "no Hyper-V interface");
 
 	observe();
 	vmbus_finish();
