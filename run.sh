@@ -34,6 +34,12 @@ table, and exits with the guest's verdict.
   --l2-qemu VERSION   with --host nested: L2's QEMU, 10 (Debian 13, default) or 7.2
                       (Debian 12: VMBus with no device)
   --smp N             with --host kvm or nested: the guest's vCPUs, 1 (default) or 2
+  --hv-flags LIST     with --host kvm or nested: the Hyper-V enlightenments QEMU
+                      offers, comma-separated, instead of the full set
+                      (hv-relaxed,hv-vapic,hv-vpindex,hv-runtime,hv-time,hv-synic,
+                      hv-stimer,hv-frequencies); e.g. hv-relaxed,hv-vpindex,hv-time
+                      (no SynIC, so no VMBus: vmbus-bridge and hv-balloon are left
+                      out) or a subset with hv-enforce-cpuid
   --balloon MIB       with --host kvm or nested (QEMU 10): a Dynamic Memory cycle
                       through QEMU's monitor: lower the guest's target by MIB, then
                       raise it back (tools/host/qmp-balloon.sh); the guest observes
@@ -67,6 +73,7 @@ while (($#)); do
 	--l2-qemu) HVPROBE_L2_QEMU=${2:?}; export HVPROBE_L2_QEMU; shift ;;
 	--smp) HVPROBE_SMP=${2:?}; export HVPROBE_SMP; shift ;;
 	--balloon) HVPROBE_BALLOON=${2:?}; export HVPROBE_BALLOON; shift ;;
+	--hv-flags) HVPROBE_HV_FLAGS=${2:?}; export HVPROBE_HV_FLAGS; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--out) out=${2:?}; shift ;;
 	--quiet) quiet=1 ;;
@@ -90,6 +97,11 @@ if [[ -z $host ]]; then
 fi
 [[ ${HVPROBE_L2_QEMU:-10} =~ ^(10|7\.2)$ ]] || infra "--l2-qemu takes 10 or 7.2"
 [[ ${HVPROBE_SMP:-1} =~ ^[12]$ ]] || infra "--smp takes 1 or 2"
+if [[ -n ${HVPROBE_HV_FLAGS:-} ]]; then
+	[[ $HVPROBE_HV_FLAGS =~ ^hv-[a-z0-9-]+(=[a-z0-9]+)?(,hv-[a-z0-9-]+(=[a-z0-9]+)?)*$ ]] ||
+		infra "--hv-flags takes a comma-separated list of hv-* flags"
+	[[ $host == kvm || $host == nested ]] || infra "--hv-flags needs --host kvm or nested"
+fi
 balloon_sets=()
 if [[ -n ${HVPROBE_BALLOON:-} ]]; then
 	[[ $HVPROBE_BALLOON =~ ^[1-9][0-9]*$ ]] || infra "--balloon takes MiB"

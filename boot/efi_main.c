@@ -222,7 +222,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 				     &desc_version);
 		if (EFI_ERROR(s))
 			break;
-		/* EFI_INVALID_PARAMETER: the map changed under us (stale key); retry */
+		/*
+		 * EFI_INVALID_PARAMETER: the map changed under us (stale key); UEFI
+		 * 2.10 §7.4 ExitBootServices() says to get the map again and retry,
+		 * as Linux's efi_exit_boot_services() (drivers/firmware/efi/libstub)
+		 * does.  Failing every attempt is the FAIL of boot.exit_boot_services.
+		 */
 		s = bs->ExitBootServices(image, map_key);
 		if (!EFI_ERROR(s)) {
 			collect_ram(map, size, desc_size);

@@ -31,6 +31,10 @@ static void report_boot(const struct boot_info *bi)
 
 	for (uint32_t i = 0; i < bi->nram; i++)
 		pages += bi->ram[i].pages;
+	/*
+	 * UEFI 2.10 §7.2 GetMemoryMap(): EfiConventionalMemory is the RAM a
+	 * loaded image may take; without 1 MiB of it nothing later can run.
+	 */
 	check_that("boot.memory_map", pages >= MIN_RAM_PAGES,
 		   "%u descriptors, %u free RAM ranges (%u dropped), %llu MiB free",
 		   bi->map_entries, bi->nram, bi->ram_dropped,
@@ -38,10 +42,17 @@ static void report_boot(const struct boot_info *bi)
 	if (bi->reset)
 		check("boot.exit_boot_services", CHECK_PASS, "after %u attempt%s",
 		      bi->ebs_attempts, bi->ebs_attempts == 1 ? "" : "s");
-	check_that("kernel.clock.tsc", bi->tsc_hz >= MIN_TSC_HZ && bi->tsc_hz <= MAX_TSC_HZ,
-		   "TSC %llu.%03llu MHz, measured against %s",
-		   (unsigned long long)(bi->tsc_hz / 1000000),
-		   (unsigned long long)(bi->tsc_hz / 1000 % 1000), bi->tsc_reference);
+	/*
+	 * A TSC that does not count (Intel SDM Vol. 3B §18.17: it increments
+	 * at a constant rate) leaves no clock for any deadline: a failure.  A
+	 * rate outside 10 MHz-20 GHz is more likely a firmware Stall() that
+	 * does not wait as long as it says: a warning.
+	 */
+	check("kernel.clock.tsc",
+	      !bi->tsc_hz ? CHECK_FAIL
+	      : bi->tsc_hz >= MIN_TSC_HZ && bi->tsc_hz <= MAX_TSC_HZ ? CHECK_PASS : CHECK_WARN,
+	      "TSC %llu.%03llu MHz, measured against %s", (unsigned long long)(bi->tsc_hz / 1000000),
+	      (unsigned long long)(bi->tsc_hz / 1000 % 1000), bi->tsc_reference);
 }
 
 /* The deliberate faults of the fault= self-test. */
@@ -97,6 +108,7 @@ void hvprobe_main(const struct boot_info *bi)
 {
 	int bad;
 	enum exit_status st;
+	bool vmbus = false;
 
 	log_printf("hvprobe %s: Hyper-V guest interface conformance\n", HVPROBE_VERSION);
 	bad = options_load(bi->config, bi->config_len);
@@ -116,13 +128,32 @@ void hvprobe_main(const struct boot_info *bi)
 
 	report_begin();
 	report_boot(bi);
+	if (opt.require_unknown[0]) {
+		char known[256];
+
+		/* a typo would require nothing and let a host that offers nothing pass */
+		check("config.require", CHECK_FAIL, "unknown device %s in require= (known: %s)",
+		      opt.require_unknown, options_device_names(known, sizeof(known)));
+	}
 	inject_fault();
 
 	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
 		report_set_hyperv(true);
-		if (hv_platform_setup(&hv, opt.guest_os_id))
-			vmbus_start(hv.vp_index, opt.vmbus_version, opt.expect);
+		if (hv_platform_setup(&hv, opt.guest_os_id)) {
+			/* require= makes VMBus necessary under any profile: no skip of vmbus.connect */
+			vmbus_start(hv.vp_index, opt.vmbus_version,
+				    opt.expect == EXPECT_NONE && opt.require[0] ? EXPECT_QEMU : opt.expect);
+			vmbus = true;
+		}
 	}
+	/*
+	 * require= names offers the host must make: a host without VMBus (no
+	 * Hyper-V interface, or no SynIC) cannot make them, whatever the profile.
+	 */
+	if (!vmbus && opt.require[0])
+		check("config.require", CHECK_FAIL,
+		      "require=%s, but the host has no VMBus to offer them (%s)", opt.require,
+		      hv.hyperv ? "the SynIC or hypercalls are missing" : "no Hyper-V interface");
 
 	observe();
 	vmbus_finish();

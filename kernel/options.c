@@ -2,7 +2,9 @@
 #include "kernel/options.h"
 
 #include "drivers/hyperv/hv_regs.h"
+#include "drivers/vmbus/vmbus.h"
 #include "lib/config.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/str.h"
 
@@ -43,24 +45,95 @@ static void warn(const char *msg)
 	log_printf("hvprobe: %s\n", msg);
 }
 
+/* The devices the VMBus layer knows (drivers/vmbus/devices.c), by index. */
+const struct vmbus_device *vmbus_device_at(unsigned i);
+
+/*
+ * The next name in the comma-separated require= list from *@p: its start in
+ * @name and its length (spaces around it dropped); false at the end.
+ */
+static bool next_name(const char **p, const char **name, size_t *len)
+{
+	const char *s = *p, *end;
+
+	while (*s) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		end = s;
+		while (*end && *end != ',')
+			end++;
+		*p = *end ? end + 1 : end;
+		*name = s;
+		*len = (size_t)(end - s);
+		while (*len && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+			(*len)--;
+		if (*len)
+			return true;
+		s = *p;
+	}
+	*p = s;
+	return false;
+}
+
 bool options_requires(const char *name, unsigned profile_mask)
 {
-	size_t n = strlen(name);
+	size_t n = strlen(name), len;
+	const char *p = opt.require, *tok;
 
 	if (!opt.require[0])
 		return profile_mask & (1u << opt.expect);
-	for (const char *p = opt.require; *p;) {
-		const char *end = p;
-
-		while (*end && *end != ',')
-			end++;
-		while (p < end && *p == ' ')
-			p++;
-		if ((size_t)(end - p) == n && !strncmp(p, name, n))
+	while (next_name(&p, &tok, &len))
+		if (len == n && !strncmp(tok, name, n))
 			return true;
-		p = *end ? end + 1 : end;
-	}
 	return false;
+}
+
+static bool known_device(const char *name, size_t len)
+{
+	const struct vmbus_device *d;
+
+	for (unsigned i = 0; (d = vmbus_device_at(i)); i++)
+		if (strlen(d->name) == len && !strncmp(d->name, name, len))
+			return true;
+	return false;
+}
+
+/*
+ * Every name in require= must be a device hvprobe knows: an unknown one (a
+ * typo) would otherwise require nothing, and a host that offers nothing
+ * would pass.  The unknown names go to opt.require_unknown (main.c fails
+ * config.require with them); returns how many there were.
+ */
+static int check_require(void)
+{
+	const char *p = opt.require, *tok;
+	size_t len, pos = 0;
+	int bad = 0;
+
+	opt.require_unknown[0] = '\0';
+	while (next_name(&p, &tok, &len)) {
+		if (known_device(tok, len))
+			continue;
+		bad++;
+		log_printf("hvprobe: hvprobe.cfg: require: unknown device '%.*s'\n", (int)len, tok);
+		if (pos < sizeof(opt.require_unknown))
+			pos += (size_t)fmt_snprintf(opt.require_unknown + pos,
+						    sizeof(opt.require_unknown) - pos, "%s'%.*s'",
+						    pos ? ", " : "", (int)len, tok);
+	}
+	return bad;
+}
+
+/* The known device names, comma-separated, into @buf (for config.require's reason). */
+const char *options_device_names(char *buf, size_t n)
+{
+	const struct vmbus_device *d;
+	size_t pos = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; (d = vmbus_device_at(i)) && pos < n; i++)
+		pos += (size_t)fmt_snprintf(buf + pos, n - pos, "%s%s", i ? ", " : "", d->name);
+	return buf;
 }
 
 uint32_t options_parse_version(const char *s)
@@ -93,6 +166,7 @@ int options_load(const char *text, size_t len)
 	vmbus_version_text[0] = '\0';
 	opt.require[0] = '\0';
 	bad = config_parse(text, len, keys, ARRAY_SIZE(keys), warn);
+	bad += check_require();
 	/*
 	 * The window by profile: Hyper-V sends a heartbeat every ~2 s and a
 	 * time sample every ~5 s, so 15 s sees several of each; QEMU has no

@@ -40,6 +40,7 @@ struct options {
 	uint64_t guest_os_id; /* written to HV_MSR_GUEST_OS_ID (hosts change behaviour by it) */
 	uint32_t vmbus_version; /* 0: negotiate; else only this (major << 16 | minor) */
 	char require[256];    /* comma-separated devices the host must offer ("" = the profile's) */
+	char require_unknown[128]; /* names in require= that are no known device: 'a', 'b' */
 	uint64_t fcopy_max;   /* bytes of copied files (guest file copy) kept in memory */
 };
 
@@ -50,6 +51,9 @@ extern const char *const fault_names[];
 
 /* True when the run requires the host to offer device @name (require= or the profile). */
 bool options_requires(const char *name, unsigned profile_mask);
+
+/* The device names require= accepts, comma-separated, into @buf. */
+const char *options_device_names(char *buf, size_t n);
 
 /* Parse "M.m" as a VMBus version word; 0 when malformed. */
 uint32_t options_parse_version(const char *s);

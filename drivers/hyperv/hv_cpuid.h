@@ -1,5 +1,5 @@
 /*
- * Hyper-V CPUID leaves (TLFS v6.0b §2.4; HYPERV-PROTOCOL.md §1).
+ * Hyper-V CPUID leaves (TLFS v6.0b §2.4; Linux arch/x86/include/asm/hyperv-tlfs.h).
  */
 #ifndef HVPROBE_HV_CPUID_H
 #define HVPROBE_HV_CPUID_H

@@ -1,6 +1,6 @@
 /*
  * Hyper-V synthetic MSRs, hypercalls and SynIC structures (TLFS v6.0b §3,
- * §11, §12; HYPERV-PROTOCOL.md §2).  Wire layouts are checked by static
+ * §11, §12; Linux include/hyperv/hvgdk_mini.h and asm-generic/hyperv-tlfs.h).  Wire layouts are checked by static
  * asserts; every number names its source section.
  */
 #ifndef HVPROBE_HV_REGS_H
@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-/* ---- synthetic MSRs (TLFS App. "MSR table"; HYPERV-PROTOCOL.md §2.1) ---- */
+/* ---- synthetic MSRs (TLFS App. "MSR table"; Linux arch/x86/include/asm/hyperv-tlfs.h) ---- */
 #define HV_MSR_GUEST_OS_ID 0x40000000u
 #define HV_MSR_HYPERCALL 0x40000001u
 #define HV_MSR_VP_INDEX 0x40000002u
@@ -54,13 +54,13 @@
 /* Gen2 firmware (Microsoft layout, b63 clear) writes vendor 1 with OS ID in b47:40 */
 #define HV_GUEST_OS_ID_VENDOR_SHIFT 48
 
-/* ---- hypercalls (TLFS §3.7; HYPERV-PROTOCOL.md §2.3) ---- */
+/* ---- hypercalls (TLFS §3.7; Linux asm-generic/hyperv-tlfs.h HVCALL_*) ---- */
 #define HV_CALL_POST_MESSAGE 0x005cu
 #define HV_CALL_SIGNAL_EVENT 0x005du
 #define HV_HYPERCALL_FAST (1ull << 16)
 #define HV_HYPERCALL_RESULT_MASK 0xffffull
 
-/* HV_STATUS (TLFS App. B, corrected as in HYPERV-PROTOCOL.md §2.3) */
+/* HV_STATUS (TLFS App. B; values as in Linux asm-generic/hyperv-tlfs.h HV_STATUS_*) */
 #define HV_STATUS_SUCCESS 0x0000
 #define HV_STATUS_INVALID_HYPERCALL_CODE 0x0002
 #define HV_STATUS_INVALID_HYPERCALL_INPUT 0x0003

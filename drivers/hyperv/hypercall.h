@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "drivers/hyperv/hv_cpuid.h"
+
 /* The name of an HV_STATUS value ("INVALID_CONNECTION_ID"), or "status 0x..". */
 const char *hv_status_name(uint16_t status);
 
@@ -31,6 +33,6 @@ uint16_t hv_post_message(uint32_t connection_id, uint32_t type, const void *payl
 uint16_t hv_signal_event(uint32_t connection_id, uint16_t flag);
 
 /* hv.hypercall.call and hv.hypercall.fast: the host decodes both forms. */
-void hv_hypercall_selftest(void);
+void hv_hypercall_selftest(const struct hv_info *hv);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * Platform bring-up (HYPERV-PROTOCOL.md §8): guest OS ID first (the
+ * Platform bring-up (the order of Linux arch/x86/hyperv/hv_init.c
+ * hyperv_init() and drivers/hv/hv.c hv_synic_enable_regs()): guest OS ID first (the
  * hypercall page cannot be enabled without one), then hypercalls, SynIC and
  * the reference clock.  Runs after ExitBootServices: until then the Gen2
  * firmware owns the SynIC and VMBus.
@@ -19,6 +20,11 @@ static bool set_guest_os_id(uint64_t id)
 {
 	uint64_t old = 0, got;
 
+	/*
+	 * TLFS §3.13: GUEST_OS_ID is read-write with AccessHypercallMsrs, and the
+	 * hypercall page cannot be enabled while it is zero (KVM
+	 * kvm_hv_set_msr_pw() keeps it as written).
+	 */
 	if (hv_msr_read(HV_MSR_GUEST_OS_ID, &old)) {
 		check("hv.guest_os_id", CHECK_FAIL, "rdmsr GUEST_OS_ID raised #GP");
 		return false;
@@ -46,6 +52,7 @@ static void check_version(struct hv_info *hv)
 	hv->service_pack = r.ecx;
 	hv->service_branch = r.edx >> 24;
 	hv->service_number = r.edx & 0xffffff;
+	/* TLFS §2.4.3: leaf 0x40000002 gives the build and major.minor version (QEMU: hv-version-id-*) */
 	check_that("hv.cpuid.version", r.eax || r.ebx,
 		   "hypervisor %u.%u build %u, service pack %u, branch %u.%u", hv->major, hv->minor,
 		   hv->build, hv->service_pack, hv->service_branch, hv->service_number);
@@ -60,6 +67,10 @@ static void check_vp_index(struct hv_info *hv)
 		check("hv.vp_index", CHECK_SKIP, "the host grants no AccessVpIndex privilege");
 		return;
 	}
+	/*
+	 * TLFS §7.8 (VP_INDEX, readable with AccessVpIndex) and §2.4.6 (leaf
+	 * 0x40000005 EAX: the most virtual processors; 0 = not reported).
+	 */
 	if (hv_msr_read(HV_MSR_VP_INDEX, &vp)) {
 		check("hv.vp_index", CHECK_FAIL, "rdmsr VP_INDEX raised #GP although AccessVpIndex is granted");
 		return;
@@ -85,7 +96,7 @@ bool hv_platform_setup(struct hv_info *hv, uint64_t guest_os_id)
 	check_vp_index(hv);
 	if (!hv_hypercall_setup())
 		return false;
-	hv_hypercall_selftest();
+	hv_hypercall_selftest(hv);
 	synic = synic_setup(hv);
 	hv_clock_setup(hv);
 	if (synic)

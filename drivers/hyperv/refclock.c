@@ -1,5 +1,6 @@
 /*
- * The partition reference time (TLFS §12.3-12.7; HYPERV-PROTOCOL.md §2.5):
+ * The partition reference time (TLFS v6.0b §12.3-12.7; Linux
+ * drivers/clocksource/hyperv_timer.c):
  * the TIME_REF_COUNT MSR and the reference TSC page, both in 100 ns units.
  * Each is checked against the TSC clock calibrated at boot, and the better
  * one becomes the kernel's clock.  Also the frequency MSRs, against the
@@ -19,6 +20,7 @@
 #define FREQUENCY_TOLERANCE_PCT 10     /* calibration under emulation is a few % off */
 
 static struct hv_ref_tsc_page *tsc_page;
+static uint64_t ref_tsc_hz; /* the TSC's rate measured against TIME_REF_COUNT; 0: not measured */
 
 static uint64_t read_ref_msr(void)
 {
@@ -56,21 +58,32 @@ static uint64_t read_ref_best(void)
 	return t ? t : read_ref_msr();
 }
 
-/* hv.clock.reference: TIME_REF_COUNT moves at 10 MHz, as the TSC clock says. */
+/*
+ * hv.clock.reference: TIME_REF_COUNT moves at 10 MHz (TLFS §12.4; KVM
+ * get_time_ref_counter()).  It is held against the TSC clock calibrated at
+ * boot against UEFI Stall(), which is our own measurement and can be off
+ * under emulation (the nested host's Stall() ran 33% slow against both the
+ * reference counter and TSC_FREQUENCY): a rate difference is a warning.  The
+ * TSC's rate by the reference counter is kept for hv.clock.frequencies.
+ */
 static bool check_reference_counter(void)
 {
-	uint64_t r0, r1, t0, t1, ref_ns, tsc_ns, diff;
+	uint64_t r0, r1, c0, c1, t0, t1, ref_ns, tsc_ns, diff;
 
 	if (hv_msr_read(HV_MSR_TIME_REF_COUNT, &r0)) {
+		/* TLFS §12.4: readable with AccessPartitionReferenceCounter */
 		check("hv.clock.reference", CHECK_FAIL,
 		      "rdmsr TIME_REF_COUNT raised #GP although AccessPartitionReferenceCounter is granted");
 		return false;
 	}
+	c0 = cpu_rdtsc();
 	t0 = cpu_now_ns();
 	while ((t1 = cpu_now_ns()) - t0 < CROSSCHECK_NS)
 		cpu_relax();
 	r1 = read_ref_msr();
+	c1 = cpu_rdtsc();
 	if (r1 <= r0) {
+		/* TLFS §12.4: the counter increases monotonically in 100 ns units */
 		check("hv.clock.reference", CHECK_FAIL,
 		      "TIME_REF_COUNT did not advance in %llu ms (%llu -> %llu)",
 		      (unsigned long long)(CROSSCHECK_NS / 1000000), (unsigned long long)r0,
@@ -79,11 +92,15 @@ static bool check_reference_counter(void)
 	}
 	ref_ns = (r1 - r0) * 100;
 	tsc_ns = t1 - t0;
+	/* 64 bits suffice: 50 ms of a 20 GHz TSC times 10^7 is 10^16 */
+	ref_tsc_hz = (c1 - c0) * 10000000ull / (r1 - r0);
 	diff = ref_ns > tsc_ns ? ref_ns - tsc_ns : tsc_ns - ref_ns;
-	return check_that("hv.clock.reference", diff * 100 <= tsc_ns * CROSSCHECK_TOLERANCE_PCT,
-			  "TIME_REF_COUNT advanced %llu us while the TSC clock advanced %llu us (%lld ppm)",
-			  (unsigned long long)(ref_ns / 1000), (unsigned long long)(tsc_ns / 1000),
-			  (long long)(((int64_t)ref_ns - (int64_t)tsc_ns) * 1000000 / (int64_t)tsc_ns));
+	check("hv.clock.reference",
+	      diff * 100 <= tsc_ns * CROSSCHECK_TOLERANCE_PCT ? CHECK_PASS : CHECK_WARN,
+	      "TIME_REF_COUNT advanced %llu us while the TSC clock (calibrated against UEFI Stall()) advanced %llu us (%lld ppm)",
+	      (unsigned long long)(ref_ns / 1000), (unsigned long long)(tsc_ns / 1000),
+	      (long long)(((int64_t)ref_ns - (int64_t)tsc_ns) * 1000000 / (int64_t)tsc_ns));
+	return true;
 }
 
 /* hv.clock.reference_tsc: the TSC page, when enabled, tells the same time as the MSR. */
@@ -108,6 +125,11 @@ static void check_reference_tsc_page(void)
 		tsc_page = NULL;
 		return;
 	}
+	/*
+	 * TLFS §12.7: the page's scale and offset turn the TSC into the same
+	 * reference time TIME_REF_COUNT gives; Linux's hyperv_timer.c uses the
+	 * page as its clocksource and the MSR as the fallback, so they must agree.
+	 */
 	diff = msr_t > page_t ? msr_t - page_t : page_t - msr_t;
 	if (!check_that("hv.clock.reference_tsc", diff <= TSC_PAGE_TOLERANCE_100NS,
 			"page time %llu vs TIME_REF_COUNT %llu (scale 0x%llx, offset %lld): %llu us apart",
@@ -134,21 +156,30 @@ static const char *mhz(char *buf, size_t n, uint64_t hz)
 }
 
 /*
- * hv.clock.frequencies: TSC_FREQUENCY and APIC_FREQUENCY against the TSC rate
- * calibrated at boot and the local APIC timer's measured input clock.  A
- * guest that trusts them (Linux skips its own calibration) keeps wrong time
- * when they are off.
+ * hv.clock.frequencies: TSC_FREQUENCY and APIC_FREQUENCY (TLFS §12, the
+ * frequency MSRs; KVM returns its virtual TSC and APIC bus rates).  A guest
+ * trusts them instead of calibrating: Linux arch/x86/kernel/cpu/mshyperv.c
+ * sets tsc_khz from TSC_FREQUENCY (hv_get_tsc_khz()) and the APIC timer
+ * period from APIC_FREQUENCY.  The witness for the TSC is its rate measured
+ * against the host's own TIME_REF_COUNT: if they disagree, the host
+ * contradicts itself and a Linux guest keeps two clocks that drift apart.
+ * Without the reference counter the only witness is our UEFI Stall()
+ * calibration, so a disagreement is a warning.  The APIC timer's input
+ * clock was measured against that same calibration, so it is rescaled by
+ * the TSC witness (their ratio does not depend on the calibration).
  */
 static void check_frequencies(const struct hv_info *hv)
 {
-	uint64_t tsc, apic, mt = cpu_tsc_hz(), ma = cpu_apic_timer_hz();
+	uint64_t tsc, apic, mt = cpu_tsc_hz(), ma = cpu_apic_timer_hz(), wt, wa;
 	char a[24], b[24], c[24], d[24];
+	bool ok;
 
 	if (!(hv->privileges & HV_PRIV_FREQUENCY_MSRS)) {
 		check("hv.clock.frequencies", CHECK_SKIP, "the host grants no AccessFrequencyMsrs privilege");
 		return;
 	}
 	if (hv_msr_read(HV_MSR_TSC_FREQUENCY, &tsc) || hv_msr_read(HV_MSR_APIC_FREQUENCY, &apic)) {
+		/* TLFS: AccessFrequencyRegs grants read access to both MSRs */
 		check("hv.clock.frequencies", CHECK_FAIL,
 		      "rdmsr TSC_FREQUENCY or APIC_FREQUENCY raised #GP although AccessFrequencyMsrs is granted");
 		return;
@@ -159,22 +190,30 @@ static void check_frequencies(const struct hv_info *hv)
 		      mhz(a, sizeof(a), tsc), mhz(b, sizeof(b), apic));
 		return;
 	}
-	check_that("hv.clock.frequencies", rate_agrees(tsc, mt) && (!ma || rate_agrees(apic, ma)),
-		   "TSC_FREQUENCY %s (measured %s), APIC_FREQUENCY %s (measured %s; within %u%% wanted)",
-		   mhz(a, sizeof(a), tsc), mhz(b, sizeof(b), mt), mhz(c, sizeof(c), apic),
-		   ma ? mhz(d, sizeof(d), ma) : "no APIC timer", FREQUENCY_TOLERANCE_PCT);
+	wt = ref_tsc_hz ? ref_tsc_hz : mt;
+	/* in kHz, so 64 bits hold the product (no 128-bit division in the kernel) */
+	wa = ma && mt >= 1000 ? ma * (wt / 1000) / (mt / 1000) : 0;
+	ok = rate_agrees(tsc, wt) && (!wa || rate_agrees(apic, wa));
+	check("hv.clock.frequencies", ok ? CHECK_PASS : ref_tsc_hz ? CHECK_FAIL : CHECK_WARN,
+	      "TSC_FREQUENCY %s (measured %s against %s), APIC_FREQUENCY %s (measured %s; within %u%% wanted)",
+	      mhz(a, sizeof(a), tsc), mhz(b, sizeof(b), wt),
+	      ref_tsc_hz ? "TIME_REF_COUNT" : "UEFI Stall()", mhz(c, sizeof(c), apic),
+	      wa ? mhz(d, sizeof(d), wa) : "no APIC timer", FREQUENCY_TOLERANCE_PCT);
 }
 
 void hv_clock_setup(const struct hv_info *hv)
 {
-	check_frequencies(hv);
 	if (!(hv->privileges & HV_PRIV_REF_COUNTER)) {
 		check("hv.clock.reference", CHECK_SKIP,
 		      "the host grants no AccessPartitionReferenceCounter privilege; keeping the TSC clock");
+		check_frequencies(hv);
 		return;
 	}
-	if (!check_reference_counter())
+	if (!check_reference_counter()) {
+		check_frequencies(hv);
 		return;
+	}
+	check_frequencies(hv);
 	if (hv->privileges & HV_PRIV_REF_TSC)
 		check_reference_tsc_page();
 	else

@@ -1,5 +1,5 @@
 /*
- * The SynIC (TLFS §11; HYPERV-PROTOCOL.md §2.4): message and event-flag
+ * The SynIC (TLFS v6.0b §11, Inter-Partition Communication): message and event-flag
  * pages, SINT 2 on our vector, the end-of-message protocol, and a loop
  * poller that hands each message to the handler for its type.
  */
@@ -15,6 +15,7 @@
 #define MAX_HANDLERS 8
 #define SELFTEST_DELAY_100NS 10000ull    /* timer due 1 ms after arming */
 #define SELFTEST_WAIT_NS 1000000000ull   /* then wait up to 1 s for it */
+#define SELFTEST_IRQ_GRACE_NS 100000000ull /* an unannounced message waits 100 ms for its interrupt */
 /* "spurious" only when interrupts with no cause are both many and most */
 #define SPURIOUS_MIN 10
 
@@ -25,7 +26,9 @@ static struct {
 	struct hv_message *simp;  /* 16 slots, one per SINT */
 	uint8_t *siefp;           /* 16 x 256 bytes of flags */
 	bool up, auto_eoi;
+	bool hold;                /* self-test: leave the slot to the interrupt handler */
 	volatile uint32_t irqs, causeless;
+	volatile uint32_t irq_saw_type; /* message type in the slot at the last interrupt */
 	uint32_t messages, malformed, unhandled;
 	struct {
 		uint32_t type;
@@ -51,6 +54,7 @@ static void synic_isr(void *ctx)
 	volatile struct hv_message *slot = &sc.simp[SYNIC_SINT];
 
 	sc.irqs++;
+	sc.irq_saw_type = slot->header.message_type;
 	if (slot->header.message_type == HV_MESSAGE_TYPE_NONE && !sint2_flags_pending())
 		sc.causeless++;
 }
@@ -61,7 +65,7 @@ static bool synic_poll(void *ctx)
 	volatile struct hv_message *slot = &sc.simp[SYNIC_SINT];
 	struct hv_message m;
 
-	if (!sc.up || slot->header.message_type == HV_MESSAGE_TYPE_NONE)
+	if (!sc.up || sc.hold || slot->header.message_type == HV_MESSAGE_TYPE_NONE)
 		return false;
 	/* copy first: the host may rewrite the slot once it is free */
 	memcpy(&m, (const void *)slot, sizeof(m));
@@ -73,6 +77,10 @@ static bool synic_poll(void *ctx)
 	sc.messages++;
 
 	if (m.header.payload_size > HV_MESSAGE_PAYLOAD_MAX) {
+		/*
+		 * TLFS HV_MESSAGE: at most 240 payload bytes; Linux vmbus_on_msg_dpc()
+		 * (drivers/hv/vmbus_drv.c) drops a message that claims more.
+		 */
 		if (sc.malformed++ == 0)
 			check("hv.synic.message_format", CHECK_FAIL,
 			      "SINT2 message type 0x%x claims a %u-byte payload (at most %u fit)",
@@ -139,6 +147,7 @@ bool synic_setup(const struct hv_info *hv)
 		check("hv.synic.version", CHECK_SKIP, "the host grants no AccessSynicRegs privilege");
 		return false;
 	}
+	/* TLFS §11.8.4: SVERSION reads 1 (KVM synic_get_msr(): HV_SYNIC_VERSION_1) */
 	if (hv_msr_read(HV_MSR_SVERSION, &v)) {
 		check("hv.synic.version", CHECK_FAIL, "rdmsr SVERSION (0x%x) raised #GP although AccessSynicRegs is granted",
 		      HV_MSR_SVERSION);
@@ -154,6 +163,7 @@ bool synic_setup(const struct hv_info *hv)
 		check("hv.synic.pages", CHECK_FAIL, "no memory for the message and event pages");
 		return false;
 	}
+	/* TLFS §11.8.2-3: SIMP and SIEFP take a GPA and an enable bit (KVM synic_set_msr()) */
 	if (enable_page_msr(HV_MSR_SIMP, sc.simp) || enable_page_msr(HV_MSR_SIEFP, sc.siefp))
 		return false;
 	check("hv.synic.pages", CHECK_PASS, "SIMP at GPA 0x%llx, SIEFP at GPA 0x%llx",
@@ -163,6 +173,11 @@ bool synic_setup(const struct hv_info *hv)
 	/* AutoEOI saves an EOI per interrupt, but only where the host does not advise against it */
 	sc.auto_eoi = !(hv->recommendations & HV_REC_AUTOEOI_DEPRECATED);
 	cpu_irq_install(SYNIC_VECTOR, synic_isr, NULL, sc.auto_eoi);
+	/*
+	 * TLFS §11.8.5 (SINTx: vector 16-255, masked, AutoEOI) and §11.8.1
+	 * (SCONTROL enable); Linux drivers/hv/hv.c hv_synic_enable_regs() sets
+	 * the same bits.
+	 */
 	if (hv_msr_read(HV_MSR_SINT0 + SYNIC_SINT, &old)) {
 		check("hv.synic.sint", CHECK_FAIL, "rdmsr SINT2 raised #GP");
 		return false;
@@ -190,12 +205,31 @@ bool synic_setup(const struct hv_info *hv)
 static struct {
 	bool seen;
 	struct hv_message msg;
+	uint64_t in_slot_ns;      /* when the poll first found it in the slot, unannounced */
 } timer;
 
 static void on_timer_message(const struct hv_message *m, void *ctx)
 {
 	timer.msg = *m;
 	timer.seen = true;
+}
+
+/*
+ * While the slot is held: done when an interrupt found the TimerExpired
+ * message in the slot (the interrupt that announces it), or when the message
+ * has sat there unannounced for SELFTEST_IRQ_GRACE_NS.
+ */
+static bool timer_announced(void *ctx)
+{
+	volatile struct hv_message *slot = &sc.simp[SYNIC_SINT];
+
+	if (sc.irq_saw_type == HV_MESSAGE_TYPE_TIMER_EXPIRED)
+		return true;
+	if (slot->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED)
+		return false;
+	if (!timer.in_slot_ns)
+		timer.in_slot_ns = cpu_now_ns();
+	return cpu_now_ns() - timer.in_slot_ns >= SELFTEST_IRQ_GRACE_NS;
 }
 
 static bool timer_seen(void *ctx)
@@ -208,6 +242,7 @@ void synic_selftest(const struct hv_info *hv)
 	const struct hv_timer_message *p = (const struct hv_timer_message *)timer.msg.payload;
 	uint64_t now, due;
 	uint32_t irqs_before;
+	bool announced;
 
 	if (!sc.up)
 		return;
@@ -218,50 +253,93 @@ void synic_selftest(const struct hv_info *hv)
 	}
 	synic_on_message(HV_MESSAGE_TYPE_TIMER_EXPIRED, on_timer_message, NULL);
 	if (hv_msr_read(HV_MSR_TIME_REF_COUNT, &now)) {
+		/* TLFS, partition reference counter: readable with its privilege */
 		check("hv.synic.message", CHECK_FAIL, "rdmsr TIME_REF_COUNT raised #GP");
 		return;
 	}
 	due = now + SELFTEST_DELAY_100NS;
 	irqs_before = sc.irqs;
+	sc.irq_saw_type = HV_MESSAGE_TYPE_NONE;
+	/*
+	 * Hold the slot: the poller leaves the message where the host put it, so
+	 * the interrupt handler sees whether its interrupt announced this message
+	 * (TLFS, SynIC message delivery: the message is in the slot before the SINT
+	 * is asserted).
+	 */
+	sc.hold = true;
 	if (cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0) || cpu_wrmsr(HV_MSR_STIMER0_COUNT, due) ||
 	    cpu_wrmsr(HV_MSR_STIMER0_CONFIG,
 		      HV_STIMER_ENABLE | ((uint64_t)SYNIC_SINT << HV_STIMER_SINT_SHIFT))) {
+		sc.hold = false;
+		/* TLFS, synthetic timers: the STIMER MSRs come with AccessSyntheticTimerRegs */
 		check("hv.synic.message", CHECK_FAIL,
 		      "programming STIMER0 raised #GP although AccessSyntheticTimerRegs is granted");
 		return;
 	}
-	loop_wait("the synthetic timer's message", timer_seen, NULL, cpu_now_ns() + SELFTEST_WAIT_NS);
+	loop_wait("the synthetic timer's message and its interrupt", timer_announced, NULL,
+		  cpu_now_ns() + SELFTEST_WAIT_NS);
+	announced = sc.irq_saw_type == HV_MESSAGE_TYPE_TIMER_EXPIRED;
+	sc.hold = false;
+	/* now let the poller take it (and anything queued behind it) */
+	loop_wait("the synthetic timer's message", timer_seen, NULL, cpu_now_ns() + SELFTEST_IRQ_GRACE_NS);
 	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
 	if (!timer.seen) {
+		/* TLFS, synthetic timers: an expiring timer in message mode sends HvMessageTimerExpired to its SINT (KVM stimer_send_msg()) */
 		check("hv.synic.message", CHECK_FAIL,
 		      "no TimerExpired message on SINT2 within 1 s (STIMER0 due at %llu)",
 		      (unsigned long long)due);
 		return;
 	}
+	/* TLFS, HV_TIMER_MESSAGE_PAYLOAD: timer index, expiration and delivery times (KVM stimer_send_msg()) */
 	if (timer.msg.header.payload_size < sizeof(*p))
 		check("hv.synic.message", CHECK_FAIL, "TimerExpired payload is %u bytes, want %zu",
 		      timer.msg.header.payload_size, sizeof(*p));
-	else if (p->timer_index != 0 || p->expiration_time < due ||
-		 p->delivery_time < p->expiration_time)
+	else if (p->timer_index != 0 || p->expiration_time != due)
+		/* KVM stimer_send_msg(): the timer's index and its programmed expiration */
 		check("hv.synic.message", CHECK_FAIL,
-		      "TimerExpired says timer %u, expired %llu, delivered %llu (armed timer 0 for %llu)",
-		      p->timer_index, (unsigned long long)p->expiration_time,
-		      (unsigned long long)p->delivery_time, (unsigned long long)due);
+		      "TimerExpired says timer %u, expired %llu (armed timer 0 for %llu)",
+		      p->timer_index, (unsigned long long)p->expiration_time, (unsigned long long)due);
+	else if (p->delivery_time < p->expiration_time)
+		/*
+		 * A delivery before the expiration is odd but harmless: KVM reads the
+		 * delivery time from its reference clock, the expiry from an hrtimer;
+		 * Linux's hv_stimer0_isr() does not look at either.
+		 */
+		check_warn("hv.synic.message",
+			   "TimerExpired delivered at %llu, before its expiration %llu",
+			   (unsigned long long)p->delivery_time, (unsigned long long)p->expiration_time);
 	else
 		check("hv.synic.message", CHECK_PASS,
 		      "TimerExpired from STIMER0 on SINT2, delivered %llu us after it was due",
 		      (unsigned long long)(p->delivery_time - due) / 10);
-	check_that("hv.synic.interrupt", sc.irqs > irqs_before,
-		   "%u interrupt(s) on vector 0x%x with the message", sc.irqs - irqs_before,
-		   SYNIC_VECTOR);
+	/*
+	 * TLFS, SynIC message delivery: a message put into a free slot asserts
+	 * the SINT's interrupt (KVM: synic_deliver_msg() then kvm_hv_synic_set_irq()).  Counted only when the interrupt found this message in the
+	 * slot: interrupts with nothing behind them announce nothing.
+	 */
+	check_that("hv.synic.interrupt", announced,
+		   "%s; %u interrupt(s) on vector 0x%x meanwhile", announced
+		   ? "an interrupt on our vector found the TimerExpired message in the slot"
+		   : "no interrupt announced the TimerExpired message (within 100 ms of it being in the slot)",
+		   sc.irqs - irqs_before, SYNIC_VECTOR);
 }
 
+/*
+ * hv.synic.spurious: interrupts that found neither a message nor an event
+ * flag.  Only a warning: the loop polls the message slot and the flags with
+ * interrupts off, so an interrupt that arrives while we poll is taken after
+ * its cause was consumed (real QEMU/KVM: 3 of 5 interrupts looked causeless),
+ * and Linux's vmbus_isr() (drivers/hv/vmbus_drv.c) takes an interrupt with
+ * nothing pending without complaint.  The verdict still comes in a storm.
+ */
 void synic_report(void)
 {
+	bool many;
+
 	if (!sc.up)
 		return;
-	check_that("hv.synic.spurious",
-		   !(sc.causeless >= SPURIOUS_MIN && sc.causeless * 2 > sc.irqs),
-		   "%u SINT2 interrupts, %u with neither a message nor an event flag; %u messages (%u malformed, %u unhandled)",
-		   sc.irqs, sc.causeless, sc.messages, sc.malformed, sc.unhandled);
+	many = sc.causeless >= SPURIOUS_MIN && sc.causeless * 2 > sc.irqs;
+	check("hv.synic.spurious", many ? CHECK_WARN : CHECK_PASS,
+	      "%u SINT2 interrupts, %u with neither a message nor an event flag; %u messages (%u malformed, %u unhandled)",
+	      sc.irqs, sc.causeless, sc.messages, sc.malformed, sc.unhandled);
 }

@@ -13,13 +13,26 @@ static uint64_t status(uint16_t st)
 	return st;
 }
 
+/*
+ * May the guest make a call that needs @privilege?  0 if so, else the status
+ * the host answers: ACCESS_DENIED (TLFS HvCallPostMessage, HvCallSignalEvent),
+ * or KVM's without hv-enforce-cpuid: it ignores the privilege and answers
+ * INVALID_HYPERCALL_INPUT while the vCPU has no active SynIC (kvm_hv_hypercall()).
+ */
+static uint16_t denied(uint64_t privilege)
+{
+	if (sim_quirk[QUIRK_KVM_UNENFORCED_HYPERCALLS])
+		return sim.profile->privileges & HV_PRIV_SYNIC ? 0 : HV_STATUS_INVALID_HYPERCALL_INPUT;
+	return sim.profile->privileges & privilege ? 0 : HV_STATUS_ACCESS_DENIED;
+}
+
 /* HvPostMessage: validated here, delivered to the VMBus host's ports. */
 static uint64_t post_message(uint64_t gpa)
 {
 	const struct hv_post_message_input *in;
 
-	if (!(sim.profile->privileges & HV_PRIV_POST_MESSAGES))
-		return status(HV_STATUS_ACCESS_DENIED);
+	if (denied(HV_PRIV_POST_MESSAGES))
+		return status(denied(HV_PRIV_POST_MESSAGES));
 	if ((gpa & 7) || (gpa & 0xfff) + sizeof(*in) > PAGE_SIZE)
 		return status(HV_STATUS_INVALID_ALIGNMENT);
 	in = sim_gpa(gpa, sizeof(*in));
@@ -34,8 +47,8 @@ static uint64_t post_message(uint64_t gpa)
 /* HvSignalEvent (fast): RDX = connection id | flag number << 32; VMBus owns the ports. */
 static uint64_t signal_event(uint64_t rdx)
 {
-	if (!(sim.profile->privileges & HV_PRIV_SIGNAL_EVENTS))
-		return status(HV_STATUS_ACCESS_DENIED);
+	if (denied(HV_PRIV_SIGNAL_EVENTS))
+		return status(denied(HV_PRIV_SIGNAL_EVENTS));
 	if (rdx >> 48)
 		return status(HV_STATUS_INVALID_HYPERCALL_INPUT);
 	return status(sim_vmbus_signal((uint32_t)rdx, (uint16_t)(rdx >> 32)));

@@ -40,6 +40,16 @@
 #define WS2019_PRIVS (0x2e7full | (0x3b8030ull << 32))
 /* hv-relaxed/vapic/vpindex/runtime/time/synic/stimer: bits 0-6 and 9; post + signal */
 #define QEMU_PRIVS (0x27full | ((HV_PRIV_POST_MESSAGES | HV_PRIV_SIGNAL_EVENTS)))
+/*
+ * Partial interfaces QEMU users run (Windows guests often get no SynIC).
+ * QEMU grants what each hv-* flag enables (target/i386/kvm/kvm.c
+ * kvm_hyperv_properties[]), always AccessHypercallMsrs, and PostMessages +
+ * SignalEvents only with hv-synic: hv-relaxed,hv-vpindex,hv-time is
+ * hypercalls, VP index, reference counter and TSC page (0x262); no SynIC,
+ * so no vmbus-bridge.  Without hv-enforce-cpuid KVM does not hold
+ * hypercalls to the privileges (quirk kvm_unenforced_hypercalls).
+ */
+#define QEMU_NO_SYNIC_PRIVS (HV_PRIV_HYPERCALL_MSRS | HV_PRIV_VP_INDEX | HV_PRIV_REF_COUNTER | HV_PRIV_REF_TSC)
 
 static const struct sim_profile profiles[] = {
 	{ "hyperv-2019", "Windows Server 2019 Hyper-V (10.0.17763)", true, 0x4000000a,
@@ -51,6 +61,16 @@ static const struct sim_profile profiles[] = {
 	{ "qemu-7.2", "QEMU 7.2/KVM: hv-* flags, vmbus-bridge (4.0) with nothing offered", true,
 	  0x40000005, "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0,
 	  0, CODE_VMMCALL, VMBUS_VERSION_WIN10, NULL, NULL },
+	{ "qemu-no-synic", "QEMU/KVM -cpu host,hv-relaxed,hv-vpindex,hv-time: no SynIC, no VMBus",
+	  true, 0x40000005, "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_NO_SYNIC_PRIVS, 0,
+	  0x20, 0, 0, 0, CODE_VMMCALL, 0, NULL, "kvm_unenforced_hypercalls" },
+	{ "qemu-enforce-no-synic", "the same with hv-enforce-cpuid: refused hypercalls say ACCESS_DENIED",
+	  true, 0x40000005, "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_NO_SYNIC_PRIVS, 0,
+	  0x20, 0, 0, 0, CODE_VMMCALL, 0, NULL, NULL },
+	{ "qemu-no-stimer", "QEMU/KVM with hv-synic but no hv-stimer: VMBus, no synthetic timers", true,
+	  0x40000005, "Microsoft Hv", HV1, { 14393, 0x000a0000, 0, 0 },
+	  QEMU_PRIVS & ~HV_PRIV_SYNTH_TIMERS, 0, 0x28, 0, 0, 0, CODE_VMMCALL, QEMU_VMBUS,
+	  "kvm_unenforced_hypercalls" },
 	{ "kvm-hv", "QEMU/KVM with hv-passthrough (vendor \"Linux KVM Hv\")", true, 0x40000005,
 	  "Linux KVM Hv", HV1, { 14393, 0x000a0000, 0, 0 }, QEMU_PRIVS, 0, 0x28, 0, 0, 0,
 	  CODE_VMMCALL, QEMU_VMBUS, NULL },
