@@ -157,10 +157,10 @@ test: deps-test
 	@$(MAKE) --no-print-directory all unit sim fuzz hvreport
 	@tests/run
 
-# Everything that needs no virtual machine: unit, sim, fuzz smoke, report.
+# Everything that needs no virtual machine: unit, sim, docs, fuzz smoke, report.
 check: deps-test
 	@$(MAKE) --no-print-directory unit sim fuzz hvreport
-	@tests/run unit sim fuzz report
+	@tests/run unit sim docs fuzz report
 
 clean:
 	rm -rf $(B)

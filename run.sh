@@ -1,6 +1,13 @@
 #!/bin/bash
 # run.sh — build hvprobe and run it against a host; see --help.
 set -uo pipefail
+# --matrix FILE [-j N] [--out DIR] [--only NAMES]: every configuration of FILE,
+# merged (tools/matrix/README.md); before the cd, so FILE is the caller's path
+if [[ ${1:-} == --matrix ]]; then
+	"$(dirname "$0")/tools/deps.sh" run || exit 2
+	shift
+	exec "$(dirname "$0")/tools/matrix/run" "$@"
+fi
 cd "$(dirname "$0")" || exit 2
 
 usage() {
@@ -49,6 +56,10 @@ table, and exits with the guest's verdict.
   --timeout SECONDS   give up on the guest after this long (default 120)
   --out DIR           where the log, ISO and firmware variables go (default build/run)
   --quiet             do not stream the console, only print the verdict
+  --matrix FILE [-j N] (first option) run every host configuration in FILE
+                      (tools/matrix/README.md), N at a time (default: one per core),
+                      into build/matrix/NAME: matrix.html, matrix.json, junit.xml;
+                      exit 0 all as wanted, 1 one not, 2 an infrastructure failure
   -h, --help          this text
 
 hvprobe.cfg keys: expect=none|qemu|hyperv, observe=SECONDS,

@@ -5,8 +5,8 @@
 set -euo pipefail
 
 build_pkgs="gcc make binutils nasm gnu-efi xorriso mtools"
-run_pkgs="$build_pkgs qemu-system-x86 ovmf debootstrap cpio lz4"
-test_pkgs="$run_pkgs clang libclang-rt-14-dev python3 python3-lxml chromium"
+run_pkgs="$build_pkgs qemu-system-x86 ovmf debootstrap cpio lz4 python3"
+test_pkgs="$run_pkgs clang libclang-rt-14-dev python3 python3-lxml chromium yamllint"
 
 case "${1:-}" in
 build) want=$build_pkgs ;;
