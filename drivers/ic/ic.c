@@ -223,7 +223,15 @@ static struct ic_channel *ic_of(struct vmbus_channel *ch)
 /* Attach at open, so a host that never speaks is still reported; it speaks first (NEGOTIATE). */
 static void ic_opened(struct vmbus_channel *ch)
 {
-	ic_of(ch);
+	const struct ic_service *svc = ch->dev->data;
+	char id[64];
+
+	if (ic_of(ch))
+		return;
+	/* cannot happen while IC_MAX_CHANNELS covers VMBus's table; never silently */
+	fmt_snprintf(id, sizeof(id), "ic.%s.negotiate", svc->name);
+	check(id, CHECK_SKIP, "relid %u: more IC channels than hvprobe's table holds (%u): not served",
+	      ch->relid, IC_MAX_CHANNELS);
 }
 
 static void ic_report(struct vmbus_channel *ch)

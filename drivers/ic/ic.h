@@ -14,8 +14,13 @@
 
 struct ic_channel;
 
-/* A host may offer a service more than once: services keep state per channel. */
-#define IC_MAX_CHANNELS 16
+/*
+ * A host may offer a service more than once: services keep state per
+ * channel.  As many as VMBus keeps channels (drivers/vmbus: 64, never
+ * reused), so every IC channel the guest opens has its state and is served
+ * (16 once left the 17th open and silent).
+ */
+#define IC_MAX_CHANNELS 64
 
 struct ic_service {
 	const char *name;                  /* as in the device table: check ids ic.<name>.* */

@@ -1,17 +1,19 @@
 /*
- * KVP / Data Exchange (HYPERV-PROTOCOL.md §5.7): every operation, every
- * pool.  The host reads the Auto pool (what hvprobe is) and the Guest pool
+ * KVP / Data Exchange (Linux drivers/hv/hv_kvp.c and tools/hv/hv_kvp_daemon.c,
+ * OpenVMM hyperv_ic/src/kvp.rs): every operation, every pool.  The host reads the Auto pool (what hvprobe is) and the Guest pool
  * (hvprobe's report: kvp_items.c), pushes its own identity into the Auto
  * External pool and admin data into the External pool; both are kept in
  * bounded stores and logged, so the serial log says which host this was.
  *
  * Statuses (as Linux's hv_kvp_daemon answers): a GET or DELETE of a key
  * that is not there, the end of an enumeration and a SET the store cannot
- * take all answer 0x80070103 (ERROR_NO_MORE_ITEMS, Linux HV_S_CONT); the
- * IP-info operations answer 0x80041002 (HV_GUID_NOTFOUND: hvprobe has no
- * network adapter); a malformed message or text is E_INVALIDARG; writes
- * into the pools hvprobe owns (Guest, Auto, Auto Internal) and unknown
- * operations are "not supported" (0x80070032).
+ * take all answer 0x80070103 (ERROR_NO_MORE_ITEMS, Linux HV_S_CONT);
+ * hvprobe has no network adapter, so GET_IP_INFO answers E_FAIL (the
+ * daemon's kvp_mac_to_ip() finds no interface with that MAC) and
+ * SET_IP_INFO 0x80041002 (HV_GUID_NOTFOUND: kvp_get_if_name() finds no
+ * interface with that GUID); a malformed message or text is E_INVALIDARG;
+ * writes into the pools hvprobe owns (Guest, Auto, Auto Internal) and
+ * unknown operations are "not supported" (0x80070032).
  */
 #include "drivers/ic/ic.h"
 #include "drivers/ic/kvp_items.h"
@@ -47,7 +49,7 @@ struct kvp_state {
 	unsigned enum_next[KVP_POOLS];  /* the index the current walk asks for next */
 	unsigned walks[KVP_POOLS];      /* walks that reached the end */
 	unsigned walked[KVP_POOLS];     /* items in the last complete walk */
-	unsigned gets[KVP_POOLS], found[KVP_POOLS], counts[KVP_POOLS];
+	unsigned gets[KVP_POOLS], found[KVP_POOLS];
 	unsigned sets, stored, updated, full, deletes, deleted, readonly;
 	unsigned ip_gets, ip_sets;
 	bool enum_finding;
@@ -336,7 +338,12 @@ static uint32_t kvp_enumerate(struct ic_channel *ic, unsigned pool, struct kvp_m
 	return IC_S_OK;
 }
 
-/* GET_IP_INFO / SET_IP_INFO: hvprobe has no network adapter (Linux: HV_GUID_NOTFOUND). */
+/*
+ * GET_IP_INFO / SET_IP_INFO: hvprobe has no network adapter.  Linux's
+ * tools/hv/hv_kvp_daemon.c answers a GET for an unknown MAC with HV_E_FAIL
+ * (kvp_mac_to_ip) and a SET for an unknown adapter GUID with
+ * HV_GUID_NOTFOUND (kvp_get_if_name); we answer the same.
+ */
 static uint32_t kvp_ip_info(uint8_t op, const uint8_t *data, uint32_t len)
 {
 	char id[KEY_TEXT] = "(none)";
@@ -344,7 +351,7 @@ static uint32_t kvp_ip_info(uint8_t op, const uint8_t *data, uint32_t len)
 	size_t size = len >= KVP_IP_BODY + 2 * KVP_ADAPTER_ID_UNITS ?
 			      utf16le_field_size(adapter, 2 * KVP_ADAPTER_ID_UNITS) : 0;
 	const char *why;
-	uint32_t status = KVP_E_GUID_NOT_FOUND;
+	uint32_t status = op == KVP_OP_GET_IP_INFO ? IC_E_FAIL : KVP_E_GUID_NOT_FOUND;
 
 	/* the adapter id's layout differs by version (KVP 5.0 is binary): for the log only */
 	if (size && utf16le_to_utf8(adapter, size, id, sizeof(id), &why) < 0)
@@ -363,8 +370,7 @@ static uint32_t kvp_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 {
 	/* the record-carrying operations: GET, SET, ENUMERATE need the whole record */
 	static const uint32_t min_len[] = { sizeof(struct kvp_msg_get_set), KVP_BODY + RECORD_VALUE,
-					    KVP_BODY + 4, sizeof(struct kvp_msg_enumerate), 0, 0,
-					    sizeof(struct kvp_msg_count) };
+					    KVP_BODY + 4, sizeof(struct kvp_msg_enumerate) };
 	uint8_t op, pool;
 
 	if (!kvp_attach(ic))
@@ -375,8 +381,10 @@ static uint32_t kvp_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 	}
 	op = data[0];
 	pool = data[1];
-	if (op > KVP_OP_COUNT) {
-		ic_finding(ic, "operation", "KVP operation %u (0-5 are defined, 6 is the count)", op);
+	/* Source: Linux uapi hyperv.h (KVP_OP_COUNT, 6, only counts the operations), OpenVMM kvp.rs */
+	if (op > KVP_OP_LAST) {
+		ic_finding(ic, "operation", "KVP operation %u (0-5 are defined; Linux's KVP_OP_COUNT, 6, is the number of operations, not one)",
+			   op);
 		return IC_E_NOT_SUPPORTED;
 	}
 	if (op == KVP_OP_GET_IP_INFO || op == KVP_OP_SET_IP_INFO)
@@ -397,18 +405,8 @@ static uint32_t kvp_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 		return kvp_set(ic, pool, &((struct kvp_msg_get_set *)(void *)data)->data, len - KVP_BODY);
 	case KVP_OP_DELETE:
 		return kvp_delete(ic, pool, (struct kvp_msg_delete *)(void *)data, len);
-	case KVP_OP_ENUMERATE:
-		return kvp_enumerate(ic, pool, (struct kvp_msg_enumerate *)(void *)data);
 	default:
-		/*
-		 * COUNT (6) is Linux's KVP_OP_COUNT, the number of operations;
-		 * no source the project has gives it a wire layout.  Our
-		 * reading: the pool's item count as a u32 at the body offset
-		 * (+4), S_OK, so a host that sends it learns something true.
-		 */
-		kvp->counts[pool]++;
-		((struct kvp_msg_count *)(void *)data)->count = pool_count(pool);
-		return IC_S_OK;
+		return kvp_enumerate(ic, pool, (struct kvp_msg_enumerate *)(void *)data);
 	}
 }
 
@@ -452,7 +450,6 @@ static const char *walk_text(unsigned pool, char *buf, size_t n)
 static void kvp_report(struct ic_channel *ic)
 {
 	char a[64], g[64];
-	unsigned ncount = 0;
 
 	if (!kvp_attach(ic))
 		return;
@@ -477,14 +474,8 @@ static void kvp_report(struct ic_channel *ic)
 		check("ic.kvp.external", CHECK_SKIP, "the host set no External pool item");
 	if (kvp->ip_gets || kvp->ip_sets)
 		check("ic.kvp.ip_info", CHECK_PASS,
-		      "%u GET_IP_INFO, %u SET_IP_INFO answered 0x%08x (no such adapter): hvprobe has no network stack",
-		      kvp->ip_gets, kvp->ip_sets, KVP_E_GUID_NOT_FOUND);
-	for (unsigned p = 0; p < KVP_POOLS; p++)
-		ncount += kvp->counts[p];
-	if (ncount)
-		check("ic.kvp.count", CHECK_PASS,
-		      "%u COUNT (operation 6) answered S_OK with the pool's item count as a u32 at +4 (our reading: no source defines its layout)",
-		      ncount);
+		      "%u GET_IP_INFO answered 0x%08x (E_FAIL), %u SET_IP_INFO answered 0x%08x (no such adapter), as Linux's daemon does: hvprobe has no network stack",
+		      kvp->ip_gets, IC_E_FAIL, kvp->ip_sets, KVP_E_GUID_NOT_FOUND);
 }
 
 const struct ic_service ic_kvp = {

@@ -40,6 +40,7 @@
 #define EPOCH_2026 (IC_EPOCH_1601_TO_1970 + 17672256000000000ull)
 #define TIMESYNC_V1_LEN 28                    /* 3 times, flags, 3 reserved */
 #define TIMESYNC_V4_LEN 24                    /* 2 times, flags, leap, stratum, 5 reserved */
+#define NEGOTIATE_GRACE_NS NS_PER_S           /* open this long without an answer: unserved */
 #define MAX_TXN 8
 #define MSG_MAX (IC_HEADERS + SIM_IC_DATA_MAX)
 #define NEGOTIATE_MAX (sizeof(struct ic_negotiate) + 2 * SIM_IC_MAX_VERSIONS * sizeof(struct ic_version))
@@ -70,6 +71,7 @@ struct ic_host {
 	struct sim_channel *ch;
 	enum ic_state state;
 	uint64_t generation;       /* timers armed for an older open are ignored */
+	uint64_t opened_ns;
 	uint64_t next_id;
 	struct txn txn[MAX_TXN];
 	const struct sim_ic_versions *offered_fw, *offered_sv;
@@ -709,6 +711,7 @@ void sim_ic_open(struct sim_channel *ch)
 	h->ch = ch;
 	h->generation = ++generations;
 	h->state = IC_NEGOTIATING;
+	h->opened_ns = sim.now_ns;
 	ch->priv = h;
 	/* the host speaks first */
 	send_negotiate(h);
@@ -797,6 +800,8 @@ void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const
 void sim_ic_close(struct sim_channel *ch)
 {
 	struct ic_host *h = ch->priv;
+	const struct vmbus_ring_control *ctl;
+	char t[32];
 
 	if (!h || h->ch != ch)
 		return;
@@ -804,6 +809,17 @@ void sim_ic_close(struct sim_channel *ch)
 		h->unanswered_at_close += h->txn[i].used && h->txn[i].request;
 		h->txn[i].used = false;
 	}
+	/*
+	 * A guest that read NEGOTIATE must answer it: the host waits for that
+	 * answer forever (OpenVMM common.rs negotiate).  A guest that never read
+	 * the ring (its open failed on its side) is not blamed here.
+	 */
+	ctl = sim_ring_control(&ch->out);
+	if (h->state == IC_NEGOTIATING && ctl && ch->out.index &&
+	    __atomic_load_n(&ctl->read_index, __ATOMIC_ACQUIRE) == ch->out.index &&
+	    sim.now_ns - h->opened_ns > NEGOTIATE_GRACE_NS)
+		guest_error(h, "read NEGOTIATE and never answered it (the channel was open %s s)",
+			    secs(sim.now_ns - h->opened_ns, t));
 	h->state = IC_CLOSED;
 	h->generation = ++generations; /* disarms its timers */
 }
