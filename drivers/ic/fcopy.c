@@ -80,13 +80,13 @@ static void drop_current(void)
 static bool name_text(struct ic_channel *ic, const char *what, const void *field,
 		      char out[NAME_TEXT])
 {
+	/* the field has no size: the text ends at its NUL (none: the whole field, a warning) */
 	size_t size = utf16le_field_size(field, 2 * FCOPY_PATH_UNITS);
-	const char *why = "no NUL terminator in its 260 units";
+	char label[48];
 
-	if (!size || utf16le_to_utf8(field, size, out, NAME_TEXT, &why) < 0) {
-		ic_finding(ic, "utf16", "START_FILE_COPY: the %s has %s", what, why);
+	fmt_snprintf(label, sizeof(label), "START_FILE_COPY: the %s", what);
+	if (ic_utf16(ic, label, field, size ? size : 2 * FCOPY_PATH_UNITS, out, NAME_TEXT) < 0)
 		return false;
-	}
 	for (char *c = out; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';

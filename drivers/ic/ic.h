@@ -7,6 +7,7 @@
 #define HVPROBE_IC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "drivers/ic/ic_regs.h"
@@ -57,6 +58,19 @@ extern const struct vmbus_device_ops ic_device_ops;
 /* Report a host protocol error on @ic once per kind: check ic.<name>.<what> failed. */
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A tolerated host habit on @ic, once per kind: check ic.<name>.<what> warns. */
+void ic_warning(struct ic_channel *ic, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Host text (UTF-16LE, @n bytes, at most IC_TEXT_MAX) as UTF-8 at @dst, as
+ * Linux reads it: up to the first NUL or @n.  A lone surrogate fails
+ * ic.<name>.utf16 and returns -1; a missing or early terminator warns.
+ */
+#define IC_TEXT_MAX 2048
+int ic_utf16(struct ic_channel *ic, const char *what, const uint8_t *src, size_t n, char *dst,
+	     size_t cap);
 
 /*
  * For the fuzz targets: forget which findings were reported, so that each

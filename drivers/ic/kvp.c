@@ -87,19 +87,31 @@ static char *printable(char *s)
 static bool key_text(struct ic_channel *ic, const char *op, unsigned pool, const uint8_t *key,
 		     uint32_t size, char out[KEY_TEXT])
 {
-	const char *why;
+	char label[48];
 
+	/* Source: OpenVMM kvp.rs parse_str() refuses a size beyond the field ("string length too large") */
 	if (size > KVP_MAX_KEY_SIZE) {
 		ic_finding(ic, "message", "%s key_size %u is larger than the %u-byte key field", op, size,
 			   KVP_MAX_KEY_SIZE);
 		return false;
 	}
-	if (utf16le_to_utf8(key, size, out, KEY_TEXT, &why) < 0) {
-		ic_finding(ic, "utf16", "%s in the %s pool: the key (%u bytes) has %s", op, pool_names[pool],
-			   size, why);
-		return false;
-	}
-	return true;
+	fmt_snprintf(label, sizeof(label), "%s in the %s pool: the key", op, pool_names[pool]);
+	return ic_utf16(ic, label, key, size, out, KEY_TEXT) >= 0;
+}
+
+/* Stored host text (already judged by ic_utf16) as UTF-8: up to its first NUL or @n bytes. */
+static int text_of(const uint8_t *src, size_t n, char *out, size_t cap, const char **why)
+{
+	static uint8_t text[KVP_MAX_VALUE_SIZE + 2];
+	size_t units = 0;
+
+	if (n > KVP_MAX_VALUE_SIZE)
+		n = KVP_MAX_VALUE_SIZE;
+	while (units < n / 2 && (src[2 * units] | src[2 * units + 1]))
+		units++;
+	memcpy(text, src, 2 * units);
+	text[2 * units] = text[2 * units + 1] = 0;
+	return utf16le_to_utf8(text, 2 * units + 2, out, cap, why);
 }
 
 /* A record's value as text: strings decoded, numbers in decimal; false when malformed. */
@@ -110,7 +122,8 @@ static bool value_text(const struct kvp_value *v, char out[VALUE_TEXT], const ch
 	switch (v->value_type) {
 	case KVP_REG_SZ:
 	case KVP_REG_EXPAND_SZ:
-		return utf16le_to_utf8(v->value, v->value_size, out, VALUE_TEXT, why) >= 0;
+		return v->value_size <= KVP_MAX_VALUE_SIZE &&
+		       text_of(v->value, v->value_size, out, VALUE_TEXT, why) >= 0;
 	case KVP_REG_DWORD:
 	case KVP_REG_U64:
 	case KVP_REG_QWORD:
@@ -195,7 +208,14 @@ static uint32_t kvp_set(struct ic_channel *ic, unsigned pool, struct kvp_value *
 	}
 	if (!key_text(ic, "SET", pool, v->key, v->key_size, key))
 		return IC_E_INVALIDARG;
-	if (!value_text(v, value, &why)) {
+	if (v->value_type == KVP_REG_SZ || v->value_type == KVP_REG_EXPAND_SZ) {
+		char label[64];
+
+		fmt_snprintf(label, sizeof(label), "SET of %s in the %s pool: the value", printable(key),
+			     pool_names[pool]);
+		if (ic_utf16(ic, label, v->value, v->value_size, value, VALUE_TEXT) < 0)
+			return IC_E_INVALIDARG;
+	} else if (!value_text(v, value, &why)) {
 		ic_finding(ic, v->value_type == KVP_REG_SZ || v->value_type == KVP_REG_EXPAND_SZ ? "utf16" : "message",
 			   "SET of %s in the %s pool: the value (type %u, %u bytes) has %s",
 			   printable(key), pool_names[pool], v->value_type, v->value_size, why);
@@ -426,7 +446,7 @@ static void report_host(void)
 	for (unsigned i = 0; i < kvp->host.n && pos < sizeof(reason); i++) {
 		const struct kvp_value *v = &kvp->host.items[i];
 
-		if (utf16le_to_utf8(v->key, v->key_size, key, sizeof(key), &why) < 0 ||
+		if (text_of(v->key, v->key_size, key, sizeof(key), &why) < 0 ||
 		    !value_text(v, value, &why))
 			continue;
 		pos += (size_t)fmt_snprintf(reason + pos, sizeof(reason) - pos, "%s%s=%s", pos ? ", " : "",

@@ -29,6 +29,7 @@ struct sim_ic_versions {
 
 struct sim_ic_config {
 	struct sim_ic_versions framework, heartbeat, shutdown, timesync;
+	bool timesync_set;         /* ic_versions = timesync ... given */
 	/* "shutdown =": one shutdown request this long after boot (virtual time) */
 	bool shutdown_set;
 	uint64_t shutdown_ns;

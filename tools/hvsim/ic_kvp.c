@@ -128,6 +128,12 @@ static void fill_value(struct kvp_value *v, const struct step *s)
 	} else {
 		v->value_size = (uint32_t)sim_utf16_encode(s->value, v->value, sizeof(v->value));
 	}
+	/* ic_loose_framing: the host's identity items' sizes leave the NUL terminator out */
+	if (sim_quirk[QUIRK_IC_LOOSE_FRAMING] && s->pool == KVP_POOL_AUTO_EXTERNAL &&
+	    s->type == KVP_REG_SZ && v->key_size >= 2 && v->value_size >= 2) {
+		v->key_size -= 2;
+		v->value_size -= 2;
+	}
 	if (s->mb == MB_KVP_SIZE_TOO_LARGE)
 		v->value_size = OVERSIZE_VALUE;
 	if (s->mb == MB_KVP_BAD_UTF16) {

@@ -26,6 +26,7 @@
 /* ---- what main.c and kernel/ provide in the real binary ---- */
 const char *const sim_misbehaviour_names[MB_COUNT];
 bool sim_mb[MB_COUNT];
+bool sim_quirk[QUIRK_COUNT];
 void sim_memory_init(uint64_t gpa, uint64_t size);
 
 void fatal(const char *id, const char *fmt, ...)
