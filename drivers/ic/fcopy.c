@@ -1,5 +1,6 @@
 /*
- * Guest file copy, the Guest Service Interface (HYPERV-PROTOCOL.md §5.9):
+ * Guest file copy, the Guest Service Interface (Linux tools/hv/hv_fcopy_uio_daemon.c,
+ * include/uapi/linux/hyperv.h hv_start_fcopy/hv_do_fcopy):
  * Copy-VMFile sends START_FILE_COPY, 6 KiB WRITE_TO_FILE fragments in
  * order, then COMPLETE_FCOPY (or CANCEL_FCOPY).  hvprobe has no storage:
  * a file is kept in memory (cpu_alloc_pages), every file together at most

@@ -1,5 +1,5 @@
 /*
- * hvsim's guest file copy host (HYPERV-PROTOCOL.md §5.9), Copy-VMFile as
+ * hvsim's guest file copy host (Linux tools/hv/hv_fcopy_uio_daemon.c), Copy-VMFile as
  * Hyper-V runs it ("fcopy = NAME SIZE ...", ic_services.h; the service is
  * offered only with "offer = fcopy"): START_FILE_COPY, 6 KiB
  * WRITE_TO_FILE fragments in order, COMPLETE_FCOPY; a refused fragment is

@@ -1,5 +1,6 @@
 /*
- * hvsim's integration-service hosts (HYPERV-PROTOCOL.md §5.2-§5.6, §7),
+ * hvsim's integration-service hosts (OpenVMM hyperv_ic: common.rs,
+ * shutdown.rs, timesync.rs; Linux hv_util.c for what a guest expects),
  * written from the specification, not from the guest: on open the host
  * sends NEGOTIATE (its framework and service versions, ascending as
  * OpenVMM lists them), checks the answer and runs the service:
@@ -9,9 +10,20 @@
  *   shutdown   one request when the scenario says ("shutdown =")
  *
  * Every request is a transaction (TRANSACTION|REQUEST, IC transaction id
- * 0, a fresh VMBus transaction id).  The host keeps at most one
- * outstanding per channel and checks each answer (TRANSACTION|RESPONSE,
- * the same ids and message type, the service's rules).  Guest mistakes go
+ * 0, a fresh VMBus transaction id; ic_txid_zero: 0 there too, answers taken
+ * in order).  The host keeps one outstanding per channel (ic_back_to_back:
+ * now and then two) and checks each answer (TRANSACTION|RESPONSE, the same
+ * ids and message type, the service's rules).
+ *
+ * Under the openvmm profile the framing is OpenVMM's (hyperv_ic common.rs,
+ * vmbus_async pipe.rs): every packet DATA_INBAND without a completion
+ * request and VMBus transaction id 0 (the profile's ic_txid_zero), a pipe
+ * header {1, exact length}; NEGOTIATE with both IC header versions zero and
+ * 8 + 4 * (framework + service versions) data bytes; timesync offers 4.0
+ * only, each message 24 bytes (TimesyncMessageV4), SYNC first then a SAMPLE
+ * 5 s after each answer; shutdown 2060 bytes, reason PLANNED, timeout 0;
+ * heartbeat (hyperv_ic has no heartbeat host) the 16 bytes of
+ * hyperv_ic_protocol's HeartbeatMessage; KVP (ic_kvp.c) 2580-byte messages.  Guest mistakes go
  * to stderr through sim_vmbus_guest_error() and are counted per channel.
  * The IC misbehaviours (hvsim.h) each break one rule, on the heartbeat
  * channel unless they belong to time sync, and say so on stderr.
@@ -305,7 +317,7 @@ static bool send_request(struct ic_host *h, uint16_t msgtype, const void *data, 
 			msgtype, value, true);
 }
 
-/* NEGOTIATE (§5.3): counts, framework versions, then service versions. */
+/* NEGOTIATE (OpenVMM common.rs negotiate()): counts, framework versions, then service versions. */
 static void send_negotiate(struct ic_host *h)
 {
 	static const struct sim_ic_versions unknown = { 1, { { 9, 0 } } };
@@ -378,7 +390,7 @@ static void negotiate_answer(struct ic_host *h, const struct ic_msg_header *m, c
 		h->failure);
 }
 
-/* ---- heartbeat (§5.4) ---- */
+/* ---- heartbeat (Linux hv_util.c, OpenVMM heartbeat.rs) ---- */
 
 /* ic_short_message, ic_size_too_large, ic_unknown_type: each once, before the first beat. */
 static bool hb_send_extra(struct ic_host *h)
@@ -539,7 +551,7 @@ static void hb_report(const struct ic_host *h)
 			h->unknown_answered && h->unknown_status ? " (refused, as it should be)" : "");
 }
 
-/* ---- time sync (§5.6) ---- */
+/* ---- time sync (OpenVMM timesync.rs) ---- */
 
 /* One time message: SYNC first, then SAMPLEs; parent_time from virtual time. */
 static void ts_send(struct ic_host *h)
@@ -634,7 +646,7 @@ static void ts_report(const struct ic_host *h)
 		sim_mb[MB_NO_TIMESYNC_SYNC] ? "; no SYNC (no_timesync_sync)" : "");
 }
 
-/* ---- shutdown (§5.5) ---- */
+/* ---- shutdown (OpenVMM shutdown.rs) ---- */
 
 /* Flags 0-3 (power off, reboot, forced or not) are accepted; hibernate and the rest refused. */
 static bool sd_acceptable(uint32_t flags)

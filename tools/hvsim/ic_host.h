@@ -1,5 +1,5 @@
 /*
- * hvsim's integration-service hosts (HYPERV-PROTOCOL.md §5.2-§5.6, §7):
+ * hvsim's integration-service hosts (OpenVMM hyperv_ic):
  * the parent partition's side of heartbeat, shutdown and time sync.  Each
  * is a device row (vmbus_dev.c) whose .data names its service; all share
  * the hooks below.  The host speaks first (NEGOTIATE), keeps one
