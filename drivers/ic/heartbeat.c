@@ -10,6 +10,7 @@
 
 #define MAX_GAPS 256              /* the newest intervals, for the median */
 #define MIN_BEATS_FOR_CADENCE 3
+#define FIRST_BEAT_GRACE_NS 3000000000ull  /* one 2 s period and some: too soon to expect one */
 
 static const struct ic_version versions[] = { { 1, 0 }, { 3, 0 } };
 
@@ -87,8 +88,13 @@ static void hb_report(struct ic_channel *ic)
 	uint64_t ngaps = hb->n ? hb->n - 1 : 0, median, since_last;
 	unsigned kept = ngaps < MAX_GAPS ? (unsigned)ngaps : MAX_GAPS;
 
+	/* Source: Linux hv_util.c: Hyper-V sends a heartbeat request every two seconds */
 	if (!hb->n) {
-		check("ic.heartbeat.answered", CHECK_FAIL, "no heartbeat request after negotiation");
+		uint64_t since = cpu_now_ns() - ic->negotiated_at_ns;
+
+		check("ic.heartbeat.answered", since < FIRST_BEAT_GRACE_NS ? CHECK_SKIP : CHECK_FAIL,
+		      "no heartbeat request in the %llu ms after negotiation",
+		      (unsigned long long)(since / 1000000));
 		return;
 	}
 	check("ic.heartbeat.answered", CHECK_PASS, "answered %llu heartbeat request%s (sequence %llu..%llu)",
@@ -104,13 +110,15 @@ static void hb_report(struct ic_channel *ic)
 	sort(gaps, kept);
 	median = gaps[kept / 2] * 1000000ull;
 	since_last = cpu_now_ns() - hb->last_ns;
+	/* Source: Linux hv_util.c (a request every two seconds): a host that stops is broken */
 	if (since_last > 3 * median + 1000000000ull)
 		check("ic.heartbeat.interval", CHECK_FAIL,
 		      "heartbeats stopped: the last was %llu ms ago, the median interval is %llu ms",
 		      (unsigned long long)(since_last / 1000000), (unsigned long long)(median / 1000000));
 	else
-		check_that("ic.heartbeat.interval", hb->max_gap_ns <= 2 * median + 100000000ull,
-			   "%llu intervals: min %llu ms, median %llu ms, max %llu ms",
+		/* an irregular cadence breaks no guest (Linux answers whenever a request comes): a warning */
+		check("ic.heartbeat.interval", hb->max_gap_ns <= 2 * median + 100000000ull ? CHECK_PASS : CHECK_WARN,
+		      "%llu intervals: min %llu ms, median %llu ms, max %llu ms",
 			   (unsigned long long)ngaps, (unsigned long long)(hb->min_gap_ns / 1000000),
 			   (unsigned long long)(median / 1000000),
 			   (unsigned long long)(hb->max_gap_ns / 1000000));

@@ -331,14 +331,18 @@ static uint32_t kvp_enumerate(struct ic_channel *ic, unsigned pool, struct kvp_m
 	struct store *s = store_of(pool);
 	unsigned next = kvp->enum_next[pool];
 
-	/* a walk goes 0, 1, 2, ... until our ERROR_NO_MORE_ITEMS; 0 starts a new one */
+	/*
+	 * A walk goes 0, 1, 2, ... until our ERROR_NO_MORE_ITEMS (OpenVMM's
+	 * enumerate callers, Hyper-V); 0 starts a new one.  Linux's daemon
+	 * answers any index (kvp_pool_enumerate), so another order is a warning.
+	 */
 	if (m->index && m->index != next) {
 		kvp->enum_finding = true;
 		if (next)
-			ic_finding(ic, "enumerate", "the host asked for item %u of the %s pool after item %u (a walk goes 0, 1, 2, ...)",
+			ic_warning(ic, "enumerate", "the host asked for item %u of the %s pool after item %u (a walk goes 0, 1, 2, ...)",
 				   m->index, pool_names[pool], next - 1);
 		else
-			ic_finding(ic, "enumerate", "the host began a walk of the %s pool at item %u (walks start at 0)",
+			ic_warning(ic, "enumerate", "the host began a walk of the %s pool at item %u (walks start at 0)",
 				   pool_names[pool], m->index);
 	}
 	kvp->enum_next[pool] = m->index + 1;
