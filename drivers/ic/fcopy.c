@@ -119,8 +119,9 @@ static uint32_t fcopy_start_copy(struct ic_channel *ic, const struct fcopy_start
 		ic_finding(ic, "message", "START_FILE_COPY with an empty file name");
 		return IC_E_INVALIDARG;
 	}
+	/* Linux's uio daemon simply opens the new file: the old copy is dropped, a warning */
 	if (fc->active) {
-		ic_finding(ic, "sequence", "START_FILE_COPY of %s while %s was in progress (%llu of %llu bytes): that copy is dropped",
+		ic_warning(ic, "sequence", "START_FILE_COPY of %s while %s was in progress (%llu of %llu bytes): that copy is dropped",
 			   f.name, fc->cur.name, (unsigned long long)fc->written,
 			   (unsigned long long)fc->cur.size);
 		drop_current();
