@@ -240,8 +240,8 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	 * OpenVMM's pipe.rs reads only pipe type 1 (DATA).
 	 */
 	if (pipe->flags != IC_PIPE_DATA || !fits(pipe->msgsize, len - sizeof(*pipe)))
-		ic_warning(ic, "message", "pipe header type %u, size %u in a %u-byte packet (want 1, %u): Linux ignores the pipe header",
-			   pipe->flags, pipe->msgsize, len, (unsigned)(len - sizeof(*pipe)));
+		ic_warning(ic, "message", "pipe header type %u, size %u in a %u-byte packet (want type 1 and the packet's length): Linux ignores the pipe header",
+			   pipe->flags, pipe->msgsize, len);
 	dlen = len - (uint32_t)IC_HEADERS;
 	if (fits(h->msgsize, dlen))
 		dlen = h->msgsize;

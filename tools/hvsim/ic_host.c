@@ -21,7 +21,7 @@
  * header {1, exact length}; NEGOTIATE with both IC header versions zero and
  * 8 + 4 * (framework + service versions) data bytes; timesync offers 4.0
  * only, each message 24 bytes (TimesyncMessageV4), SYNC first then a SAMPLE
- * 5 s after each answer; shutdown 2060 bytes, reason PLANNED, timeout 0;
+ * every 5 s (OpenVMM: 5 s after each answer); shutdown 2060 bytes, reason PLANNED, timeout 0;
  * heartbeat (hyperv_ic has no heartbeat host) the 16 bytes of
  * hyperv_ic_protocol's HeartbeatMessage; KVP (ic_kvp.c) 2580-byte messages.  Guest mistakes go
  * to stderr through sim_vmbus_guest_error() and are counted per channel.
