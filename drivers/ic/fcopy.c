@@ -1,5 +1,6 @@
 /*
- * Guest file copy, the Guest Service Interface (HYPERV-PROTOCOL.md §5.9):
+ * Guest file copy, the Guest Service Interface (Linux tools/hv/hv_fcopy_uio_daemon.c,
+ * include/uapi/linux/hyperv.h hv_start_fcopy/hv_do_fcopy):
  * Copy-VMFile sends START_FILE_COPY, 6 KiB WRITE_TO_FILE fragments in
  * order, then COMPLETE_FCOPY (or CANCEL_FCOPY).  hvprobe has no storage:
  * a file is kept in memory (cpu_alloc_pages), every file together at most
@@ -9,10 +10,11 @@
  * Statuses (Linux's fcopy daemon): S_OK; 0x80070050 ERROR_ALREADY_EXISTS
  * for a name we hold when OVER_WRITE is clear; 0x80070070 ERROR_DISK_FULL
  * when the file does not fit; E_FAIL for the rest.  Host findings
- * (ic.fcopy.fragment, .complete, .sequence, .message, .utf16, .operation):
- * fragments out of order, overlapping or beyond the declared size, a
- * COMPLETE before any fragment or short of the size, messages without a
- * copy, malformed messages and names.
+ * (ic.fcopy.sequence, .message, .utf16, .operation): messages without a
+ * copy, malformed messages and names; warnings (ic.fcopy.fragment,
+ * .complete, .sequence): fragments out of order, overlapping or beyond the
+ * declared size, a COMPLETE short of the size, a START during a copy, all
+ * of which Linux's daemon tolerates.
  */
 #include "drivers/ic/fcopy_regs.h"
 #include "drivers/ic/ic.h"
@@ -43,7 +45,7 @@ struct fcopy_state {
 	uint64_t kept;                           /* their bytes */
 	bool active;                             /* a copy in progress: */
 	struct file cur;
-	uint64_t written;                        /* bytes received, in order */
+	uint64_t written;                        /* the highest fragment end so far */
 	unsigned fragments;
 	unsigned exists, too_large, cancelled;   /* refusals and cancels, for the report */
 	char first_exists[NAME_TEXT], first_too_large[NAME_TEXT], first_cancel[160];
@@ -80,13 +82,13 @@ static void drop_current(void)
 static bool name_text(struct ic_channel *ic, const char *what, const void *field,
 		      char out[NAME_TEXT])
 {
+	/* the field has no size: the text ends at its NUL (none: the whole field, a warning) */
 	size_t size = utf16le_field_size(field, 2 * FCOPY_PATH_UNITS);
-	const char *why = "no NUL terminator in its 260 units";
+	char label[48];
 
-	if (!size || utf16le_to_utf8(field, size, out, NAME_TEXT, &why) < 0) {
-		ic_finding(ic, "utf16", "START_FILE_COPY: the %s has %s", what, why);
+	fmt_snprintf(label, sizeof(label), "START_FILE_COPY: the %s", what);
+	if (ic_utf16(ic, label, field, size ? size : 2 * FCOPY_PATH_UNITS, out, NAME_TEXT) < 0)
 		return false;
-	}
 	for (char *c = out; *c; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
@@ -118,8 +120,9 @@ static uint32_t fcopy_start_copy(struct ic_channel *ic, const struct fcopy_start
 		ic_finding(ic, "message", "START_FILE_COPY with an empty file name");
 		return IC_E_INVALIDARG;
 	}
+	/* Linux's uio daemon simply opens the new file: the old copy is dropped, a warning */
 	if (fc->active) {
-		ic_finding(ic, "sequence", "START_FILE_COPY of %s while %s was in progress (%llu of %llu bytes): that copy is dropped",
+		ic_warning(ic, "sequence", "START_FILE_COPY of %s while %s was in progress (%llu of %llu bytes): that copy is dropped",
 			   f.name, fc->cur.name, (unsigned long long)fc->written,
 			   (unsigned long long)fc->cur.size);
 		drop_current();
@@ -160,7 +163,12 @@ static uint32_t fcopy_start_copy(struct ic_channel *ic, const struct fcopy_start
 	return IC_S_OK;
 }
 
-/* WRITE_TO_FILE: one fragment, exactly where the previous one ended. */
+/*
+ * WRITE_TO_FILE: one fragment at its offset.  Linux's uio daemon
+ * (hv_copy_data) writes each fragment with pwrite() at its offset, whatever
+ * the order: Copy-VMFile sends them in order, and another order (a gap, an
+ * overlap) is a warning, written where it says (a gap reads as zeros).
+ */
 static uint32_t fcopy_write(struct ic_channel *ic, const struct fcopy_write *m, uint32_t len)
 {
 	uint64_t end = m->offset + m->size;
@@ -174,22 +182,22 @@ static uint32_t fcopy_write(struct ic_channel *ic, const struct fcopy_write *m, 
 		ic_finding(ic, "sequence", "WRITE_TO_FILE with no copy in progress");
 		return IC_E_FAIL;
 	}
+	/* Linux's pwrite() would grow the file; hvprobe keeps only the declared size: refused */
 	if (end < m->offset || end > fc->cur.size) {
-		ic_finding(ic, "fragment", "a fragment at %llu..%llu beyond the %llu bytes %s declared",
+		ic_warning(ic, "fragment", "a fragment at %llu..%llu beyond the %llu bytes %s declared (refused: hvprobe keeps the declared size)",
 			   (unsigned long long)m->offset, (unsigned long long)end,
 			   (unsigned long long)fc->cur.size, fc->cur.name);
 		return IC_E_FAIL;
 	}
-	if (m->offset != fc->written) {
-		ic_finding(ic, "fragment", "a fragment at %llu of %s %s (%llu bytes written so far)",
+	if (m->offset != fc->written)
+		ic_warning(ic, "fragment", "a fragment at %llu of %s %s (%llu bytes written so far): written at its offset",
 			   (unsigned long long)m->offset, fc->cur.name,
 			   m->offset < fc->written ? "overlaps what was written" : "is out of order",
 			   (unsigned long long)fc->written);
-		return IC_E_FAIL;
-	}
 	if (m->size)
 		memcpy(fc->cur.data + m->offset, m->data, m->size);
-	fc->written = end;
+	if (end > fc->written)
+		fc->written = end;
 	fc->fragments++;
 	return IC_S_OK;
 }
@@ -203,12 +211,17 @@ static uint32_t fcopy_complete(struct ic_channel *ic)
 		ic_finding(ic, "sequence", "COMPLETE_FCOPY with no copy in progress");
 		return IC_E_FAIL;
 	}
+	/*
+	 * Linux's daemon closes the file on COMPLETE whatever was written
+	 * (hv_copy_finished); hvprobe reports only whole files: a warning, and
+	 * the partial file is dropped.
+	 */
 	if (fc->written != fc->cur.size) {
 		if (!fc->fragments)
-			ic_finding(ic, "complete", "COMPLETE_FCOPY of %s (%llu bytes) before any fragment",
+			ic_warning(ic, "complete", "COMPLETE_FCOPY of %s (%llu bytes) before any fragment",
 				   fc->cur.name, (unsigned long long)fc->cur.size);
 		else
-			ic_finding(ic, "complete", "COMPLETE_FCOPY of %s after %llu of its %llu bytes",
+			ic_warning(ic, "complete", "COMPLETE_FCOPY of %s after %llu of its %llu bytes",
 				   fc->cur.name, (unsigned long long)fc->written,
 				   (unsigned long long)fc->cur.size);
 		drop_current();

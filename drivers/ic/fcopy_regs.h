@@ -1,6 +1,6 @@
 /*
  * Guest file copy (Guest Service Interface) wire format (icmsgtype 7,
- * HYPERV-PROTOCOL.md §5.9; checked against Linux's former
+ * Linux include/uapi/linux/hyperv.h; checked against Linux's former
  * include/uapi/linux/hyperv.h (hv_fcopy_hdr, hv_start_fcopy, hv_do_fcopy)
  * and tools/hv/hv_fcopy_uio_daemon.c).  Every message starts with a u32
  * operation and two unused service GUIDs.

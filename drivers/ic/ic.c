@@ -1,8 +1,16 @@
 /*
- * The IC framework (HYPERV-PROTOCOL.md §5.2-5.3): check the pipe and IC
- * headers of each packet, answer NEGOTIATE with the highest common
- * versions, hand service requests to the service row, and send every
- * response back with TRANSACTION|RESPONSE and the request's transaction id.
+ * The IC framework (Linux drivers/hv/hv_util.c and channel_mgmt.c
+ * vmbus_prep_negotiate_resp(); OpenVMM hyperv_ic/src/common.rs): check the
+ * pipe and IC headers of each packet, answer NEGOTIATE with the highest
+ * common versions, hand service requests to the service row, and send every
+ * response back with TRANSACTION|RESPONSE and the request's VMBus
+ * transaction id, whatever it is (OpenVMM sends 0 and ignores it).
+ *
+ * Lengths are Linux's: the service data is what the packet carries after
+ * the 28 bytes of headers; the pipe header's type and size and the IC
+ * header's msgsize are not used (Linux's callbacks never read them), and a
+ * disagreement is a warning, not a failure.  Our own answers are framed
+ * exactly (pipe type 1, both sizes true), as OpenVMM's reader requires.
  */
 #include "drivers/ic/ic.h"
 
@@ -13,6 +21,7 @@
 #include "lib/log.h"
 #include "lib/report.h"
 #include "lib/str.h"
+#include "lib/utf16.h"
 
 #define MAX_FINDINGS 16
 
@@ -26,29 +35,85 @@ static uint8_t reply[16384];
 /* one finding per (channel, kind), so a chatty host does not flood the report */
 static struct {
 	const struct ic_channel *ic;
+	int result;
 	char what[24];
 } reported[MAX_FINDINGS * 4];
 static unsigned nreported;
 
-void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
+/* Report ic.<name>.<what> as @result once per (channel, kind, result). */
+static void ic_report_once(struct ic_channel *ic, int result, const char *what, const char *fmt,
+			   va_list ap)
 {
 	char id[64], reason[REPORT_REASON_MAX];
-	va_list ap;
 
-	ic->findings++;
 	for (unsigned i = 0; i < nreported; i++)
-		if (reported[i].ic == ic && !strcmp(reported[i].what, what))
+		if (reported[i].ic == ic && reported[i].result == result &&
+		    !strcmp(reported[i].what, what))
 			return;
 	if (nreported < ARRAY_SIZE(reported)) {
 		reported[nreported].ic = ic;
+		reported[nreported].result = result;
 		str_copy(reported[nreported].what, what, sizeof(reported[0].what));
 		nreported++;
 	}
-	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 	fmt_snprintf(id, sizeof(id), "ic.%s.%s", ic->svc->name, what);
-	check(id, CHECK_FAIL, "%s", reason);
+	check(id, result, "%s", reason);
+}
+
+void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	ic->findings++;
+	va_start(ap, fmt);
+	ic_report_once(ic, CHECK_FAIL, what, fmt, ap);
+	va_end(ap);
+}
+
+void ic_warning(struct ic_channel *ic, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ic_report_once(ic, CHECK_WARN, what, fmt, ap);
+	va_end(ap);
+}
+
+int ic_utf16(struct ic_channel *ic, const char *what, const uint8_t *src, size_t n, char *dst,
+	     size_t cap)
+{
+	static uint8_t text[IC_TEXT_MAX + 2];
+	size_t units = 0;
+	const char *why;
+	int r;
+
+	if (n > IC_TEXT_MAX)
+		n = IC_TEXT_MAX;
+	while (units < n / 2 && (src[2 * units] | src[2 * units + 1]))
+		units++;
+	memcpy(text, src, 2 * units);
+	text[2 * units] = text[2 * units + 1] = 0;
+	r = utf16le_to_utf8(text, 2 * units + 2, dst, cap, &why);
+	/*
+	 * Ill-formed UTF-16 (a lone surrogate) is the host's error: OpenVMM
+	 * kvp.rs parse_str() refuses it as invalid UTF-16 (Linux's
+	 * utf16s_to_utf8s() drops such a unit silently).
+	 */
+	if (r < 0) {
+		ic_finding(ic, "utf16", "%s (%zu bytes) has %s", what, n, why);
+		return -1;
+	}
+	/*
+	 * Linux's utf16s_to_utf8s() (hv_kvp.c kvp_send_key) converts up to the
+	 * first NUL or the size, whichever comes first; OpenVMM's write_str()
+	 * always counts the terminator: a text without one, or with one before
+	 * its size, is tolerated as Linux does.
+	 */
+	if (n != 2 * units + 2)
+		ic_warning(ic, "utf16", "%s: %zu bytes, the text ends %s (Linux converts up to the first NUL or the size)",
+			   what, n, 2 * units == n ? "without a NUL terminator" : "at a NUL before the size");
+	return r;
 }
 
 void ic_reset_findings(void)
@@ -87,7 +152,11 @@ static void list_versions(char *buf, size_t n, const struct ic_version *v, unsig
 					    v[i].minor);
 }
 
-/* NEGOTIATE (§5.3): rewrite the data as the chosen pair, or zero counts. */
+/*
+ * NEGOTIATE: rewrite the data as the chosen pair, or zero counts (Linux
+ * vmbus_prep_negotiate_resp(): the counts must fit the packet, else no
+ * version is chosen; OpenVMM common.rs negotiate() needs 1 and 1 back).
+ */
 static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_t *data,
 			  uint32_t len)
 {
@@ -133,6 +202,12 @@ static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_
 
 static struct ic_channel *ic_of(struct vmbus_channel *ch);
 
+/* @size names the @avail bytes of a padded payload: at most 7 short of them. */
+static bool fits(uint32_t size, uint32_t avail)
+{
+	return size <= avail && avail - size < 8;
+}
+
 /* One inbound packet on an IC channel. */
 static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		      const uint8_t *payload, uint32_t len)
@@ -141,7 +216,7 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 	struct ic_pipe_header *pipe = (void *)reply;
 	struct ic_msg_header *h = (void *)(reply + sizeof(*pipe));
 	uint8_t *data = reply + IC_HEADERS;
-	uint32_t status;
+	uint32_t status, dlen;
 
 	if (!ic)
 		return; /* more IC channels than IC_MAX_CHANNELS */
@@ -150,35 +225,50 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 			   pkt->type, VMBUS_PKT_DATA_INBAND);
 		return;
 	}
+	/* Source: Linux hv_util.c callbacks drop a packet shorter than ICMSG_HDR (28) unanswered */
 	if (len < IC_HEADERS || len > sizeof(reply)) {
-		ic_finding(ic, "message", "a %u-byte message: shorter than the 28-byte pipe and IC headers",
-			   len);
+		ic_finding(ic, "message", "a %u-byte message: %s", len,
+			   len < IC_HEADERS ? "shorter than the 28-byte pipe and IC headers" :
+					      "longer than the 16 KiB ring");
 		return;
 	}
 	memcpy(reply, payload, len);
-	if (pipe->flags != IC_PIPE_DATA || pipe->msgsize > len - sizeof(*pipe) ||
-	    pipe->msgsize < sizeof(*h)) {
-		ic_finding(ic, "message", "pipe header type %u, msgsize %u in a %u-byte packet",
+	/*
+	 * The payload ends on an 8-byte boundary (VMBus pads packets): the
+	 * sizes may fall up to 7 bytes short of it.  Linux reads neither the
+	 * pipe header nor icmsgsize, only the packet length (hv_util.c recvlen);
+	 * OpenVMM's pipe.rs reads only pipe type 1 (DATA).
+	 */
+	if (pipe->flags != IC_PIPE_DATA || !fits(pipe->msgsize, len - sizeof(*pipe)))
+		ic_warning(ic, "message", "pipe header type %u, size %u in a %u-byte packet (want type 1 and the packet's length): Linux ignores the pipe header",
 			   pipe->flags, pipe->msgsize, len);
-		return;
-	}
-	if (h->msgsize > pipe->msgsize - sizeof(*h)) {
-		ic_finding(ic, "message", "IC header says %u bytes of data, the packet has %u",
-			   h->msgsize, (unsigned)(pipe->msgsize - sizeof(*h)));
-		return;
-	}
+	dlen = len - (uint32_t)IC_HEADERS;
+	if (fits(h->msgsize, dlen))
+		dlen = h->msgsize;
+	else
+		ic_warning(ic, "message", "IC header says %u bytes of data, the packet carries %u: Linux uses the packet length",
+			   h->msgsize, dlen);
+	/*
+	 * A request is TRANSACTION|REQUEST: OpenVMM's hosts always set both
+	 * (common.rs), and Windows ignores a time message that is not a
+	 * transaction (OpenVMM timesync.rs).  A RESPONSE flag names an answer,
+	 * which a host never sends us (OpenVMM common.rs read_message() refuses
+	 * the mirror mistake as "invalid transaction response").
+	 */
 	if ((h->flags & IC_FLAG_RESPONSE) || !(h->flags & IC_FLAG_TRANSACTION)) {
 		ic_finding(ic, "message", "flags 0x%x: a response or a non-transaction where a request belongs",
 			   h->flags);
 		return;
 	}
-	/* one transaction at a time: our last response must have been read */
-	if (ic->responses && ch->out.ctl->read_index != ch->out.ctl->write_index)
-		ic_finding(ic, "transactions",
-			   "a new request arrived before the host read our previous response");
+	/*
+	 * No rule on how many requests are in flight: Linux's heartbeat and
+	 * time sync callbacks loop over back-to-back requests, KVP and VSS
+	 * defer reading until the current one is done (hv_util.c, hv_kvp.c).
+	 */
 	ic->requests++;
+	h->msgsize = (uint16_t)dlen;
 	if (h->msgtype == IC_MSG_NEGOTIATE) {
-		status = negotiate(ic, h, data, h->msgsize);
+		status = negotiate(ic, h, data, dlen);
 	} else if (h->msgtype != ic->svc->msgtype) {
 		ic_finding(ic, "message", "message type %u on the %s channel (want %u or NEGOTIATE)",
 			   h->msgtype, ic->svc->name, ic->svc->msgtype);
@@ -187,10 +277,13 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		ic_finding(ic, "message", "a %s request before NEGOTIATE", ic->svc->name);
 		status = IC_E_FAIL;
 	} else {
-		status = ic->svc->request(ic, data, h->msgsize);
+		status = ic->svc->request(ic, data, dlen);
 	}
 	h->status = status;
 	h->flags = IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE;
+	pipe->flags = IC_PIPE_DATA;
+	pipe->msgsize = (uint32_t)(sizeof(*h) + h->msgsize);
+	len = (uint32_t)IC_HEADERS + h->msgsize;
 	if (vmbus_send(ch, VMBUS_PKT_DATA_INBAND, 0, pkt->transaction_id, reply, len) == 0)
 		ic->responses++;
 	if (h->msgtype == ic->svc->msgtype && ic->svc->responded)
@@ -223,7 +316,15 @@ static struct ic_channel *ic_of(struct vmbus_channel *ch)
 /* Attach at open, so a host that never speaks is still reported; it speaks first (NEGOTIATE). */
 static void ic_opened(struct vmbus_channel *ch)
 {
-	ic_of(ch);
+	const struct ic_service *svc = ch->dev->data;
+	char id[64];
+
+	if (ic_of(ch))
+		return;
+	/* cannot happen while IC_MAX_CHANNELS covers VMBus's table; never silently */
+	fmt_snprintf(id, sizeof(id), "ic.%s.negotiate", svc->name);
+	check(id, CHECK_SKIP, "relid %u: more IC channels than hvprobe's table holds (%u): not served",
+	      ch->relid, IC_MAX_CHANNELS);
 }
 
 static void ic_report(struct vmbus_channel *ch)

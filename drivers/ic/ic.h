@@ -7,6 +7,7 @@
 #define HVPROBE_IC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "drivers/ic/ic_regs.h"
@@ -14,8 +15,13 @@
 
 struct ic_channel;
 
-/* A host may offer a service more than once: services keep state per channel. */
-#define IC_MAX_CHANNELS 16
+/*
+ * A host may offer a service more than once: services keep state per
+ * channel.  As many as VMBus keeps channels (drivers/vmbus: 64, never
+ * reused), so every IC channel the guest opens has its state and is served
+ * (16 once left the 17th open and silent).
+ */
+#define IC_MAX_CHANNELS 64
 
 struct ic_service {
 	const char *name;                  /* as in the device table: check ids ic.<name>.* */
@@ -52,6 +58,19 @@ extern const struct vmbus_device_ops ic_device_ops;
 /* Report a host protocol error on @ic once per kind: check ic.<name>.<what> failed. */
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A tolerated host habit on @ic, once per kind: check ic.<name>.<what> warns. */
+void ic_warning(struct ic_channel *ic, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Host text (UTF-16LE, @n bytes, at most IC_TEXT_MAX) as UTF-8 at @dst, as
+ * Linux reads it: up to the first NUL or @n.  A lone surrogate fails
+ * ic.<name>.utf16 and returns -1; a missing or early terminator warns.
+ */
+#define IC_TEXT_MAX 2048
+int ic_utf16(struct ic_channel *ic, const char *what, const uint8_t *src, size_t n, char *dst,
+	     size_t cap);
 
 /*
  * For the fuzz targets: forget which findings were reported, so that each

@@ -1,5 +1,5 @@
 /*
- * Integration-service framing and payloads (HYPERV-PROTOCOL.md §5.2-5.6;
+ * Integration-service framing and payloads (Linux include/linux/hyperv.h icmsg_hdr,
  * checked against Linux include/linux/hyperv.h, OpenVMM hyperv_ic_protocol
  * and FreeBSD vmbus_icreg.h).  Every IC packet is a DATA_INBAND packet whose
  * payload is a pipe header, an IC message header, then the service data.

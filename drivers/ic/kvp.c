@@ -1,17 +1,19 @@
 /*
- * KVP / Data Exchange (HYPERV-PROTOCOL.md §5.7): every operation, every
- * pool.  The host reads the Auto pool (what hvprobe is) and the Guest pool
+ * KVP / Data Exchange (Linux drivers/hv/hv_kvp.c and tools/hv/hv_kvp_daemon.c,
+ * OpenVMM hyperv_ic/src/kvp.rs): every operation, every pool.  The host reads the Auto pool (what hvprobe is) and the Guest pool
  * (hvprobe's report: kvp_items.c), pushes its own identity into the Auto
  * External pool and admin data into the External pool; both are kept in
  * bounded stores and logged, so the serial log says which host this was.
  *
  * Statuses (as Linux's hv_kvp_daemon answers): a GET or DELETE of a key
  * that is not there, the end of an enumeration and a SET the store cannot
- * take all answer 0x80070103 (ERROR_NO_MORE_ITEMS, Linux HV_S_CONT); the
- * IP-info operations answer 0x80041002 (HV_GUID_NOTFOUND: hvprobe has no
- * network adapter); a malformed message or text is E_INVALIDARG; writes
- * into the pools hvprobe owns (Guest, Auto, Auto Internal) and unknown
- * operations are "not supported" (0x80070032).
+ * take all answer 0x80070103 (ERROR_NO_MORE_ITEMS, Linux HV_S_CONT);
+ * hvprobe has no network adapter, so GET_IP_INFO answers E_FAIL (the
+ * daemon's kvp_mac_to_ip() finds no interface with that MAC) and
+ * SET_IP_INFO 0x80041002 (HV_GUID_NOTFOUND: kvp_get_if_name() finds no
+ * interface with that GUID); a malformed message or text is E_INVALIDARG;
+ * writes into the pools hvprobe owns (Guest, Auto, Auto Internal) and
+ * unknown operations are "not supported" (0x80070032).
  */
 #include "drivers/ic/ic.h"
 #include "drivers/ic/kvp_items.h"
@@ -47,7 +49,7 @@ struct kvp_state {
 	unsigned enum_next[KVP_POOLS];  /* the index the current walk asks for next */
 	unsigned walks[KVP_POOLS];      /* walks that reached the end */
 	unsigned walked[KVP_POOLS];     /* items in the last complete walk */
-	unsigned gets[KVP_POOLS], found[KVP_POOLS], counts[KVP_POOLS];
+	unsigned gets[KVP_POOLS], found[KVP_POOLS];
 	unsigned sets, stored, updated, full, deletes, deleted, readonly;
 	unsigned ip_gets, ip_sets;
 	bool enum_finding;
@@ -85,19 +87,31 @@ static char *printable(char *s)
 static bool key_text(struct ic_channel *ic, const char *op, unsigned pool, const uint8_t *key,
 		     uint32_t size, char out[KEY_TEXT])
 {
-	const char *why;
+	char label[48];
 
+	/* Source: OpenVMM kvp.rs parse_str() refuses a size beyond the field ("string length too large") */
 	if (size > KVP_MAX_KEY_SIZE) {
 		ic_finding(ic, "message", "%s key_size %u is larger than the %u-byte key field", op, size,
 			   KVP_MAX_KEY_SIZE);
 		return false;
 	}
-	if (utf16le_to_utf8(key, size, out, KEY_TEXT, &why) < 0) {
-		ic_finding(ic, "utf16", "%s in the %s pool: the key (%u bytes) has %s", op, pool_names[pool],
-			   size, why);
-		return false;
-	}
-	return true;
+	fmt_snprintf(label, sizeof(label), "%s in the %s pool: the key", op, pool_names[pool]);
+	return ic_utf16(ic, label, key, size, out, KEY_TEXT) >= 0;
+}
+
+/* Stored host text (already judged by ic_utf16) as UTF-8: up to its first NUL or @n bytes. */
+static int text_of(const uint8_t *src, size_t n, char *out, size_t cap, const char **why)
+{
+	static uint8_t text[KVP_MAX_VALUE_SIZE + 2];
+	size_t units = 0;
+
+	if (n > KVP_MAX_VALUE_SIZE)
+		n = KVP_MAX_VALUE_SIZE;
+	while (units < n / 2 && (src[2 * units] | src[2 * units + 1]))
+		units++;
+	memcpy(text, src, 2 * units);
+	text[2 * units] = text[2 * units + 1] = 0;
+	return utf16le_to_utf8(text, 2 * units + 2, out, cap, why);
 }
 
 /* A record's value as text: strings decoded, numbers in decimal; false when malformed. */
@@ -108,7 +122,8 @@ static bool value_text(const struct kvp_value *v, char out[VALUE_TEXT], const ch
 	switch (v->value_type) {
 	case KVP_REG_SZ:
 	case KVP_REG_EXPAND_SZ:
-		return utf16le_to_utf8(v->value, v->value_size, out, VALUE_TEXT, why) >= 0;
+		return v->value_size <= KVP_MAX_VALUE_SIZE &&
+		       text_of(v->value, v->value_size, out, VALUE_TEXT, why) >= 0;
 	case KVP_REG_DWORD:
 	case KVP_REG_U64:
 	case KVP_REG_QWORD:
@@ -193,7 +208,14 @@ static uint32_t kvp_set(struct ic_channel *ic, unsigned pool, struct kvp_value *
 	}
 	if (!key_text(ic, "SET", pool, v->key, v->key_size, key))
 		return IC_E_INVALIDARG;
-	if (!value_text(v, value, &why)) {
+	if (v->value_type == KVP_REG_SZ || v->value_type == KVP_REG_EXPAND_SZ) {
+		char label[64];
+
+		fmt_snprintf(label, sizeof(label), "SET of %s in the %s pool: the value", printable(key),
+			     pool_names[pool]);
+		if (ic_utf16(ic, label, v->value, v->value_size, value, VALUE_TEXT) < 0)
+			return IC_E_INVALIDARG;
+	} else if (!value_text(v, value, &why)) {
 		ic_finding(ic, v->value_type == KVP_REG_SZ || v->value_type == KVP_REG_EXPAND_SZ ? "utf16" : "message",
 			   "SET of %s in the %s pool: the value (type %u, %u bytes) has %s",
 			   printable(key), pool_names[pool], v->value_type, v->value_size, why);
@@ -309,14 +331,18 @@ static uint32_t kvp_enumerate(struct ic_channel *ic, unsigned pool, struct kvp_m
 	struct store *s = store_of(pool);
 	unsigned next = kvp->enum_next[pool];
 
-	/* a walk goes 0, 1, 2, ... until our ERROR_NO_MORE_ITEMS; 0 starts a new one */
+	/*
+	 * A walk goes 0, 1, 2, ... until our ERROR_NO_MORE_ITEMS (OpenVMM's
+	 * enumerate callers, Hyper-V); 0 starts a new one.  Linux's daemon
+	 * answers any index (kvp_pool_enumerate), so another order is a warning.
+	 */
 	if (m->index && m->index != next) {
 		kvp->enum_finding = true;
 		if (next)
-			ic_finding(ic, "enumerate", "the host asked for item %u of the %s pool after item %u (a walk goes 0, 1, 2, ...)",
+			ic_warning(ic, "enumerate", "the host asked for item %u of the %s pool after item %u (a walk goes 0, 1, 2, ...)",
 				   m->index, pool_names[pool], next - 1);
 		else
-			ic_finding(ic, "enumerate", "the host began a walk of the %s pool at item %u (walks start at 0)",
+			ic_warning(ic, "enumerate", "the host began a walk of the %s pool at item %u (walks start at 0)",
 				   pool_names[pool], m->index);
 	}
 	kvp->enum_next[pool] = m->index + 1;
@@ -336,7 +362,12 @@ static uint32_t kvp_enumerate(struct ic_channel *ic, unsigned pool, struct kvp_m
 	return IC_S_OK;
 }
 
-/* GET_IP_INFO / SET_IP_INFO: hvprobe has no network adapter (Linux: HV_GUID_NOTFOUND). */
+/*
+ * GET_IP_INFO / SET_IP_INFO: hvprobe has no network adapter.  Linux's
+ * tools/hv/hv_kvp_daemon.c answers a GET for an unknown MAC with HV_E_FAIL
+ * (kvp_mac_to_ip) and a SET for an unknown adapter GUID with
+ * HV_GUID_NOTFOUND (kvp_get_if_name); we answer the same.
+ */
 static uint32_t kvp_ip_info(uint8_t op, const uint8_t *data, uint32_t len)
 {
 	char id[KEY_TEXT] = "(none)";
@@ -344,7 +375,7 @@ static uint32_t kvp_ip_info(uint8_t op, const uint8_t *data, uint32_t len)
 	size_t size = len >= KVP_IP_BODY + 2 * KVP_ADAPTER_ID_UNITS ?
 			      utf16le_field_size(adapter, 2 * KVP_ADAPTER_ID_UNITS) : 0;
 	const char *why;
-	uint32_t status = KVP_E_GUID_NOT_FOUND;
+	uint32_t status = op == KVP_OP_GET_IP_INFO ? IC_E_FAIL : KVP_E_GUID_NOT_FOUND;
 
 	/* the adapter id's layout differs by version (KVP 5.0 is binary): for the log only */
 	if (size && utf16le_to_utf8(adapter, size, id, sizeof(id), &why) < 0)
@@ -363,8 +394,7 @@ static uint32_t kvp_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 {
 	/* the record-carrying operations: GET, SET, ENUMERATE need the whole record */
 	static const uint32_t min_len[] = { sizeof(struct kvp_msg_get_set), KVP_BODY + RECORD_VALUE,
-					    KVP_BODY + 4, sizeof(struct kvp_msg_enumerate), 0, 0,
-					    sizeof(struct kvp_msg_count) };
+					    KVP_BODY + 4, sizeof(struct kvp_msg_enumerate) };
 	uint8_t op, pool;
 
 	if (!kvp_attach(ic))
@@ -375,8 +405,10 @@ static uint32_t kvp_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 	}
 	op = data[0];
 	pool = data[1];
-	if (op > KVP_OP_COUNT) {
-		ic_finding(ic, "operation", "KVP operation %u (0-5 are defined, 6 is the count)", op);
+	/* Source: Linux uapi hyperv.h (KVP_OP_COUNT, 6, only counts the operations), OpenVMM kvp.rs */
+	if (op > KVP_OP_LAST) {
+		ic_finding(ic, "operation", "KVP operation %u (0-5 are defined; Linux's KVP_OP_COUNT, 6, is the number of operations, not one)",
+			   op);
 		return IC_E_NOT_SUPPORTED;
 	}
 	if (op == KVP_OP_GET_IP_INFO || op == KVP_OP_SET_IP_INFO)
@@ -397,18 +429,8 @@ static uint32_t kvp_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 		return kvp_set(ic, pool, &((struct kvp_msg_get_set *)(void *)data)->data, len - KVP_BODY);
 	case KVP_OP_DELETE:
 		return kvp_delete(ic, pool, (struct kvp_msg_delete *)(void *)data, len);
-	case KVP_OP_ENUMERATE:
-		return kvp_enumerate(ic, pool, (struct kvp_msg_enumerate *)(void *)data);
 	default:
-		/*
-		 * COUNT (6) is Linux's KVP_OP_COUNT, the number of operations;
-		 * no source the project has gives it a wire layout.  Our
-		 * reading: the pool's item count as a u32 at the body offset
-		 * (+4), S_OK, so a host that sends it learns something true.
-		 */
-		kvp->counts[pool]++;
-		((struct kvp_msg_count *)(void *)data)->count = pool_count(pool);
-		return IC_S_OK;
+		return kvp_enumerate(ic, pool, (struct kvp_msg_enumerate *)(void *)data);
 	}
 }
 
@@ -428,7 +450,7 @@ static void report_host(void)
 	for (unsigned i = 0; i < kvp->host.n && pos < sizeof(reason); i++) {
 		const struct kvp_value *v = &kvp->host.items[i];
 
-		if (utf16le_to_utf8(v->key, v->key_size, key, sizeof(key), &why) < 0 ||
+		if (text_of(v->key, v->key_size, key, sizeof(key), &why) < 0 ||
 		    !value_text(v, value, &why))
 			continue;
 		pos += (size_t)fmt_snprintf(reason + pos, sizeof(reason) - pos, "%s%s=%s", pos ? ", " : "",
@@ -452,7 +474,6 @@ static const char *walk_text(unsigned pool, char *buf, size_t n)
 static void kvp_report(struct ic_channel *ic)
 {
 	char a[64], g[64];
-	unsigned ncount = 0;
 
 	if (!kvp_attach(ic))
 		return;
@@ -477,14 +498,8 @@ static void kvp_report(struct ic_channel *ic)
 		check("ic.kvp.external", CHECK_SKIP, "the host set no External pool item");
 	if (kvp->ip_gets || kvp->ip_sets)
 		check("ic.kvp.ip_info", CHECK_PASS,
-		      "%u GET_IP_INFO, %u SET_IP_INFO answered 0x%08x (no such adapter): hvprobe has no network stack",
-		      kvp->ip_gets, kvp->ip_sets, KVP_E_GUID_NOT_FOUND);
-	for (unsigned p = 0; p < KVP_POOLS; p++)
-		ncount += kvp->counts[p];
-	if (ncount)
-		check("ic.kvp.count", CHECK_PASS,
-		      "%u COUNT (operation 6) answered S_OK with the pool's item count as a u32 at +4 (our reading: no source defines its layout)",
-		      ncount);
+		      "%u GET_IP_INFO answered 0x%08x (E_FAIL), %u SET_IP_INFO answered 0x%08x (no such adapter), as Linux's daemon does: hvprobe has no network stack",
+		      kvp->ip_gets, IC_E_FAIL, kvp->ip_sets, KVP_E_GUID_NOT_FOUND);
 }
 
 const struct ic_service ic_kvp = {

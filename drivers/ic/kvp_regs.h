@@ -1,7 +1,6 @@
 /*
- * KVP / Data Exchange wire format (icmsgtype 2, HYPERV-PROTOCOL.md §5.7;
- * checked against Linux include/uapi/linux/hyperv.h and OpenVMM
- * hyperv_ic_protocol/src/kvp.rs).  The service data after the IC header is
+ * KVP / Data Exchange wire format (icmsgtype 2: Linux
+ * include/uapi/linux/hyperv.h, OpenVMM hyperv_ic_protocol/src/kvp.rs).  The service data after the IC header is
  * a 2-byte header (operation, pool), then the body: at +4 (u32-aligned)
  * for GET/SET/DELETE/ENUMERATE, at +2 for the IP-info operations.
  */
@@ -19,7 +18,12 @@
 #define KVP_OP_ENUMERATE 3
 #define KVP_OP_GET_IP_INFO 4
 #define KVP_OP_SET_IP_INFO 5
-#define KVP_OP_COUNT 6         /* Linux's KVP_OP_COUNT: the number of operations (see kvp.c) */
+/*
+ * The last operation.  Linux's uapi hyperv.h goes on with KVP_OP_COUNT (6),
+ * but that is the enum's count of operations, not one; OpenVMM's
+ * hyperv_ic_protocol kvp.rs KvpOperation ends at SET_IP_ADDRESS_INFO (5).
+ */
+#define KVP_OP_LAST KVP_OP_SET_IP_INFO
 
 /* pools (MSDOC: registry keys under HKLM\SOFTWARE\Microsoft\Virtual Machine) */
 #define KVP_POOL_EXTERNAL 0       /* the host's admin data (WMI AddKvpItems) */
@@ -44,7 +48,7 @@
 #define KVP_IP_BODY 2             /* GET_IP_INFO/SET_IP_INFO body offset (packed) */
 
 /* HRESULTs the KVP answers use besides ic_regs.h's */
-#define KVP_E_GUID_NOT_FOUND 0x80041002u  /* Linux HV_GUID_NOTFOUND: no such adapter */
+#define KVP_E_GUID_NOT_FOUND 0x80041002u  /* Linux HV_GUID_NOTFOUND: SET_IP_INFO, no such adapter */
 
 struct kvp_header {
 	uint8_t operation;
@@ -86,13 +90,6 @@ struct kvp_msg_enumerate {
 } IC_PACKED;
 _Static_assert(sizeof(struct kvp_msg_enumerate) == 2580, "ENUMERATE message is 2580 bytes");
 _Static_assert(__builtin_offsetof(struct kvp_msg_enumerate, data) == 8, "record at +8");
-
-/* COUNT (op 6): our reading, see kvp.c: a u32 item count at the body offset */
-struct kvp_msg_count {
-	struct kvp_header hdr;
-	uint32_t count;
-} IC_PACKED;
-_Static_assert(sizeof(struct kvp_msg_count) == 8, "COUNT message is 8 bytes");
 
 /* GET_IP_INFO, SET_IP_INFO: hv_kvp_ipaddr_value after a packed 2-byte header */
 #define KVP_ADAPTER_ID_UNITS 128

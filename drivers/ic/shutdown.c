@@ -1,7 +1,8 @@
 /*
- * Shutdown (HYPERV-PROTOCOL.md §5.5): answer S_OK first, then act.  Power
- * off and reboot are accepted; hibernate (this kernel has no S4) and flags
- * we do not know are refused with E_FAIL, as Linux does.
+ * Shutdown (Linux drivers/hv/hv_util.c shutdown_onchannelcallback(), OpenVMM
+ * hyperv_ic/src/shutdown.rs): answer S_OK first, then act.  Power off and
+ * reboot are accepted; hibernate (this kernel has no S4) and flags we do
+ * not know are refused with E_FAIL, as Linux does.
  */
 #include "drivers/ic/ic.h"
 #include "lib/log.h"
@@ -34,11 +35,16 @@ static uint32_t sd_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 	const char *action;
 	uint32_t status = IC_S_OK;
 
-	if (len < IC_SHUTDOWN_MIN) {
-		ic_finding(ic, "message", "a shutdown request of %u bytes (at least %u)", len,
-			   IC_SHUTDOWN_MIN);
+	/*
+	 * Source: Linux shutdown_onchannelcallback() drops a request shorter
+	 * than shutdown_msg_data (2060 bytes) unanswered; OpenVMM always sends
+	 * 2060.  We still act on one that holds the flags (12 bytes).
+	 */
+	if (len < sizeof(struct ic_shutdown))
+		ic_finding(ic, "message", "a shutdown request of %u bytes (Linux ignores one shorter than %zu)",
+			   len, sizeof(struct ic_shutdown));
+	if (len < IC_SHUTDOWN_MIN)
 		return IC_E_INVALIDARG;
-	}
 	memset(&s, 0, sizeof(s));
 	memcpy(&s, data, len < sizeof(s) ? len : sizeof(s));
 	message_text(s.display_message, len > IC_SHUTDOWN_MIN ? len - IC_SHUTDOWN_MIN : 0, text,

@@ -1,15 +1,16 @@
 /*
- * VSS / Backup (HYPERV-PROTOCOL.md §5.8).  hvprobe has no file system, so
- * it takes option (a) of §5.8 and claims support consistently, with
- * Linux's statuses and flags (hv_snapshot.c): CHECK_HOT_BACKUP answers
+ * VSS / Backup (Linux drivers/hv/hv_snapshot.c and tools/hv/hv_vss_daemon.c,
+ * OpenVMM hyperv_ic_protocol/src/vss.rs).  hvprobe has no file system, so
+ * it claims support consistently, with Linux's statuses and flags: CHECK_HOT_BACKUP answers
  * S_OK with flags 0x5 (VSS_HBU_NO_AUTO_RECOVERY), GET_DM_INFO S_OK with
  * flags 0, FREEZE S_OK (nothing to flush), THAW S_OK, and every other
  * defined operation S_OK.  An operation number beyond 8 is refused
  * ("not supported", where Linux would say S_OK to anything).
  *
- * Host findings: a THAW without a FREEZE, a FREEZE while frozen, a freeze
- * never thawed (ic.vss.sequence); an operation newer than the negotiated
- * version or unknown (ic.vss.operation); a short message (ic.vss.message).
+ * Host findings: a FREEZE while frozen (ic.vss.sequence; a THAW without a
+ * FREEZE and a freeze still held at the end are warnings); an operation
+ * newer than the negotiated version (OpenVMM vss.rs versions) or unknown
+ * (ic.vss.operation); a short message (ic.vss.message).
  */
 #include "drivers/ic/ic.h"
 #include "drivers/ic/vss_regs.h"
@@ -69,6 +70,11 @@ static void vss_sequence(struct ic_channel *ic, uint8_t op, const uint8_t *data,
 	struct vss_msg_freeze f = { { 0, { 0 } }, 0, 0, 0 };
 
 	if (op == VSS_OP_FREEZE) {
+		/*
+		 * Source: Linux hv_vss_daemon.c freezes with FIFREEZE, and Linux
+		 * lets only the first freeze of a file system succeed: a second
+		 * FREEZE cannot be honoured by a Linux guest.
+		 */
 		if (vss->frozen)
 			ic_finding(ic, "sequence", "a second FREEZE at %llu ms: frozen since %llu ms, no THAW between",
 				   (unsigned long long)now_ms, (unsigned long long)vss->frozen_ms);
@@ -78,8 +84,9 @@ static void vss_sequence(struct ic_channel *ic, uint8_t op, const uint8_t *data,
 		vss->frozen = true;
 		vss->frozen_ms = now_ms;
 	} else {
+		/* harmless (nothing to thaw) and no source calls it an error: a warning */
 		if (!vss->frozen)
-			ic_finding(ic, "sequence", "THAW at %llu ms without a FREEZE before it",
+			ic_warning(ic, "sequence", "THAW at %llu ms without a FREEZE before it",
 				   (unsigned long long)now_ms);
 		else
 			log_printf("hvprobe: vss: THAW after %llu ms frozen\n",
@@ -101,6 +108,7 @@ static uint32_t vss_request(struct ic_channel *ic, uint8_t *data, uint32_t len)
 		return IC_E_INVALIDARG;
 	}
 	op = data[0];
+	/* Source: Linux uapi hyperv.h hv_vss_op and OpenVMM vss.rs list operations 0-8 */
 	if (op >= VSS_OPS) {
 		ic_finding(ic, "operation", "VSS operation %u (0-8 are defined): refused", op);
 		return IC_E_NOT_SUPPORTED;
@@ -141,8 +149,9 @@ static void vss_report(struct ic_channel *ic)
 
 	if (!vss_attach(ic))
 		return;
+	/* the window may end mid-backup (Linux hv_snapshot.c allows a freeze many minutes): a warning */
 	if (vss->frozen)
-		ic_finding(ic, "sequence", "the FREEZE at %llu ms was never thawed",
+		ic_warning(ic, "sequence", "the FREEZE at %llu ms was not thawed before the end of the run",
 			   (unsigned long long)vss->frozen_ms);
 	for (unsigned op = 0; op < VSS_OPS; op++) {
 		char answer[128];

@@ -1,6 +1,6 @@
 /*
- * VSS / Backup wire format (icmsgtype 5, HYPERV-PROTOCOL.md §5.8; checked
- * against Linux include/uapi/linux/hyperv.h (hv_vss_msg) and OpenVMM
+ * VSS / Backup wire format (icmsgtype 5: Linux include/uapi/linux/hyperv.h
+ * (hv_vss_msg) and OpenVMM
  * hyperv_ic_protocol/src/vss.rs).  The service data is a u8 operation and
  * 7 reserved bytes, then the operation's data; we read and write only the
  * u32 flags at +8 and echo the rest.

@@ -99,9 +99,9 @@ static void kvp_seeds(void)
 		add(IC_MSG_KVP, &e, sizeof(e));
 	}
 	memset(&e, 0, sizeof(e));
-	e.hdr.operation = KVP_OP_COUNT;
+	e.hdr.operation = KVP_OP_LAST + 1;     /* Linux's KVP_OP_COUNT: an unknown operation */
 	e.hdr.pool = KVP_POOL_AUTO;
-	add(IC_MSG_KVP, &e, sizeof(struct kvp_msg_count));
+	add(IC_MSG_KVP, &e, 8);
 	ip.operation = KVP_OP_GET_IP_INFO;
 	ip.pool = KVP_POOL_GUEST;
 	ip.ip.adapter_id[0] = '{';

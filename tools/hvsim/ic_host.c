@@ -1,5 +1,6 @@
 /*
- * hvsim's integration-service hosts (HYPERV-PROTOCOL.md §5.2-§5.6, §7),
+ * hvsim's integration-service hosts (OpenVMM hyperv_ic: common.rs,
+ * shutdown.rs, timesync.rs; Linux hv_util.c for what a guest expects),
  * written from the specification, not from the guest: on open the host
  * sends NEGOTIATE (its framework and service versions, ascending as
  * OpenVMM lists them), checks the answer and runs the service:
@@ -9,9 +10,20 @@
  *   shutdown   one request when the scenario says ("shutdown =")
  *
  * Every request is a transaction (TRANSACTION|REQUEST, IC transaction id
- * 0, a fresh VMBus transaction id).  The host keeps at most one
- * outstanding per channel and checks each answer (TRANSACTION|RESPONSE,
- * the same ids and message type, the service's rules).  Guest mistakes go
+ * 0, a fresh VMBus transaction id; ic_txid_zero: 0 there too, answers taken
+ * in order).  The host keeps one outstanding per channel (ic_back_to_back:
+ * now and then two) and checks each answer (TRANSACTION|RESPONSE, the same
+ * ids and message type, the service's rules).
+ *
+ * Under the openvmm profile the framing is OpenVMM's (hyperv_ic common.rs,
+ * vmbus_async pipe.rs): every packet DATA_INBAND without a completion
+ * request and VMBus transaction id 0 (the profile's ic_txid_zero), a pipe
+ * header {1, exact length}; NEGOTIATE with both IC header versions zero and
+ * 8 + 4 * (framework + service versions) data bytes; timesync offers 4.0
+ * only, each message 24 bytes (TimesyncMessageV4), SYNC first then a SAMPLE
+ * every 5 s (OpenVMM: 5 s after each answer); shutdown 2060 bytes, reason PLANNED, timeout 0;
+ * heartbeat (hyperv_ic has no heartbeat host) the 16 bytes of
+ * hyperv_ic_protocol's HeartbeatMessage; KVP (ic_kvp.c) 2580-byte messages.  Guest mistakes go
  * to stderr through sim_vmbus_guest_error() and are counted per channel.
  * The IC misbehaviours (hvsim.h) each break one rule, on the heartbeat
  * channel unless they belong to time sync, and say so on stderr.
@@ -33,6 +45,9 @@
 #define TIME_BACKWARDS_AT 3                   /* time_backwards: the third time message... */
 #define TIME_BACKWARDS_100NS (600 * 10000000ull) /* ...is 10 minutes early */
 #define UNKNOWN_MSGTYPE 42                    /* ic_unknown_type */
+#define BACK_TO_BACK_EVERY 5                  /* ic_back_to_back: every 5th beat is doubled */
+#define CLOCK_STEP_AT 3                       /* clock_step: the third time message shows the step... */
+#define CLOCK_STEP_100NS (2 * 10000000ull)    /* ...2 s back; the fourth is a SYNC */
 #define SHORT_MESSAGE_LEN 16                  /* ic_short_message: the pipe header, half an IC header */
 #define TOO_LARGE_MSGSIZE 512                 /* ic_size_too_large: what the IC header claims */
 #define SHUTDOWN_REASON_PLANNED 0x80000000u   /* SHTDN_REASON_FLAG_PLANNED, as OpenVMM sends */
@@ -40,6 +55,8 @@
 #define EPOCH_2026 (IC_EPOCH_1601_TO_1970 + 17672256000000000ull)
 #define TIMESYNC_V1_LEN 28                    /* 3 times, flags, 3 reserved */
 #define TIMESYNC_V4_LEN 24                    /* 2 times, flags, leap, stratum, 5 reserved */
+#define OPENVMM_HEARTBEAT_LEN 16              /* OpenVMM HeartbeatMessage */
+#define NEGOTIATE_GRACE_NS NS_PER_S           /* open this long without an answer: unserved */
 #define MAX_TXN 8
 #define MSG_MAX (IC_HEADERS + SIM_IC_DATA_MAX)
 #define NEGOTIATE_MAX (sizeof(struct ic_negotiate) + 2 * SIM_IC_MAX_VERSIONS * sizeof(struct ic_version))
@@ -57,7 +74,8 @@ struct sim_ic_config sim_ic_cfg = {
 struct txn {
 	bool used;
 	bool request;              /* a well-formed request: the guest owes an answer */
-	uint64_t id;               /* VMBus transaction id */
+	uint64_t id;               /* VMBus transaction id (0 under ic_txid_zero) */
+	uint64_t seq;              /* the order it was sent in */
 	uint16_t msgtype;
 	uint64_t value;            /* heartbeat: the sequence sent; timesync, shutdown: the flags */
 };
@@ -70,7 +88,8 @@ struct ic_host {
 	struct sim_channel *ch;
 	enum ic_state state;
 	uint64_t generation;       /* timers armed for an older open are ignored */
-	uint64_t next_id;
+	uint64_t opened_ns;
+	uint64_t next_id, next_seq;
 	struct txn txn[MAX_TXN];
 	const struct sim_ic_versions *offered_fw, *offered_sv;
 	struct ic_version framework, version; /* in the header: negotiated (before: the oldest offered) */
@@ -80,7 +99,7 @@ struct ic_host {
 	uint64_t sent, requests, answers, errors, late, unanswered_at_close;
 	/* heartbeat */
 	unsigned hb_extra;         /* the misbehaviours' one-off messages sent so far */
-	bool hb_due, hb_doubled;
+	bool hb_due;
 	uint64_t hb_seq, beats, beats_ok;
 	/* time sync */
 	bool ts_due;
@@ -99,6 +118,12 @@ static uint64_t generations;
 static bool shutdown_done;    /* one shutdown request per run */
 
 /* ---- helpers ---- */
+
+/* The openvmm profile: OpenVMM's exact IC framing (see the file comment). */
+static bool openvmm(void)
+{
+	return sim.profile && !strcmp(sim.profile->name, "openvmm");
+}
 
 /* "3.0" */
 static const char *vstr(struct ic_version v, char buf[16])
@@ -208,19 +233,34 @@ static struct txn *txn_new(struct ic_host *h)
 	for (unsigned i = 0; i < MAX_TXN; i++) {
 		if (!h->txn[i].used)
 			return &h->txn[i];
-		if (!h->txn[i].request && (!old || h->txn[i].id < old->id))
+		if (!h->txn[i].request && (!old || h->txn[i].seq < old->seq))
 			old = &h->txn[i];
 	}
 	return old;
 }
 
-/* The message sent with VMBus transaction id @id, or NULL. */
+/*
+ * The message an answer with VMBus transaction id @id belongs to, or NULL.
+ * ic_txid_zero: OpenVMM ignores the id (common.rs read_message) and takes
+ * answers in order: the oldest request still waiting.
+ */
 static struct txn *txn_find(struct ic_host *h, uint64_t id)
 {
-	for (unsigned i = 0; i < MAX_TXN; i++)
-		if (h->txn[i].used && h->txn[i].id == id)
-			return &h->txn[i];
-	return NULL;
+	struct txn *oldest = NULL;
+
+	for (unsigned i = 0; i < MAX_TXN; i++) {
+		struct txn *t = &h->txn[i];
+
+		if (!t->used)
+			continue;
+		if (sim_quirk[QUIRK_IC_TXID_ZERO]) {
+			if (t->request && (!oldest || t->seq < oldest->seq))
+				oldest = t;
+		} else if (t->id == id) {
+			return t;
+		}
+	}
+	return oldest;
 }
 
 /* Send @len raw bytes as one DATA_INBAND packet and remember it. */
@@ -234,7 +274,9 @@ static bool send_raw(struct ic_host *h, const void *buf, uint32_t len, uint16_t 
 			h->svc->name, MAX_TXN, msgtype);
 		return false;
 	}
-	*t = (struct txn){ true, request, ++h->next_id, msgtype, value };
+	/* ic_txid_zero: OpenVMM's pipe writes every packet with transaction id 0, no completion flag */
+	*t = (struct txn){ true, request, sim_quirk[QUIRK_IC_TXID_ZERO] ? 0 : ++h->next_id,
+			   ++h->next_seq, msgtype, value };
 	if (sim_channel_send(h->ch, VMBUS_PKT_DATA_INBAND, t->id, buf, len) < 0) {
 		fprintf(stderr, "hvsim: ic: %s: message type %u not sent (channel %u closed or its ring broken)\n",
 			h->svc->name, msgtype, h->ch->relid);
@@ -255,6 +297,10 @@ static uint32_t build(const struct ic_host *h, uint8_t *buf, uint16_t msgtype, u
 	struct ic_pipe_header pipe = { IC_PIPE_DATA, (uint32_t)(sizeof(struct ic_msg_header) + len) };
 	struct ic_msg_header m = { h->framework, msgtype, h->version, len, IC_S_OK, 0, flags, { 0, 0 } };
 
+	/* OpenVMM's NEGOTIATE leaves both versions in the IC header zero (common.rs negotiate) */
+	if (msgtype == IC_MSG_NEGOTIATE && openvmm())
+		m.framework = m.service = (struct ic_version){ 0, 0 };
+
 	memcpy(buf, &pipe, sizeof(pipe));
 	memcpy(buf + sizeof(pipe), &m, sizeof(m));
 	memcpy(buf + IC_HEADERS, data, len);
@@ -271,7 +317,7 @@ static bool send_request(struct ic_host *h, uint16_t msgtype, const void *data, 
 			msgtype, value, true);
 }
 
-/* NEGOTIATE (§5.3): counts, framework versions, then service versions. */
+/* NEGOTIATE (OpenVMM common.rs negotiate()): counts, framework versions, then service versions. */
 static void send_negotiate(struct ic_host *h)
 {
 	static const struct sim_ic_versions unknown = { 1, { { 9, 0 } } };
@@ -279,8 +325,13 @@ static void send_negotiate(struct ic_host *h)
 	struct ic_negotiate n = { 0 };
 	size_t fw_len, sv_len;
 
+	static const struct sim_ic_versions openvmm_timesync = { 1, { { 4, 0 } } };
+
 	h->offered_fw = &sim_ic_cfg.framework;
 	h->offered_sv = h->svc->offered;
+	/* OpenVMM's timesync offers 4.0 only (timesync.rs TIMESYNC_VERSIONS), unless the scenario says */
+	if (openvmm() && h->svc == &sim_ic_timesync && !sim_ic_cfg.timesync_set)
+		h->offered_sv = &openvmm_timesync;
 	if (sim_mb[MB_IC_NO_COMMON_VERSION] && h->svc == &sim_ic_heartbeat) {
 		h->offered_fw = h->offered_sv = &unknown;
 		misbehaving(h, MB_IC_NO_COMMON_VERSION, "NEGOTIATE offers framework 9.0, heartbeat 9.0 only");
@@ -339,7 +390,7 @@ static void negotiate_answer(struct ic_host *h, const struct ic_msg_header *m, c
 		h->failure);
 }
 
-/* ---- heartbeat (§5.4) ---- */
+/* ---- heartbeat (Linux hv_util.c, OpenVMM heartbeat.rs) ---- */
 
 /* ic_short_message, ic_size_too_large, ic_unknown_type: each once, before the first beat. */
 static bool hb_send_extra(struct ic_host *h)
@@ -362,10 +413,10 @@ static bool hb_send_extra(struct ic_host *h)
 		if (!sim_mb[MB_IC_SIZE_TOO_LARGE])
 			return false;
 		misbehaving(h, MB_IC_SIZE_TOO_LARGE, "a heartbeat whose IC header claims 512 data bytes, 40 sent");
+		/* Linux answers it from the packet length (hv_util.c): a request, answered with 1 */
 		len = build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb, sizeof(hb));
 		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = TOO_LARGE_MSGSIZE;
-		send_raw(h, buf, len, IC_MSG_HEARTBEAT, 0, false);
-		return false;
+		return send_raw(h, buf, len, IC_MSG_HEARTBEAT, 0, true);
 	case 2:
 		if (!sim_mb[MB_IC_UNKNOWN_TYPE])
 			return false;
@@ -374,6 +425,18 @@ static bool hb_send_extra(struct ic_host *h)
 	default:
 		return false;
 	}
+}
+
+/*
+ * The heartbeat data's size: Linux's heartbeat_msg_data (sequence and 8
+ * reserved u32s, 40 bytes); under the openvmm profile OpenVMM's
+ * hyperv_ic_protocol heartbeat.rs HeartbeatMessage (sequence, application
+ * state, 4 reserved bytes: 16), the crate's layout (hyperv_ic has no
+ * heartbeat host of its own).
+ */
+static uint16_t hb_len(const struct ic_host *h)
+{
+	return openvmm() ? OPENVMM_HEARTBEAT_LEN : sizeof(struct ic_heartbeat);
 }
 
 /* One beat: sequence n, as a request (or, misbehaving, flagged as a response). */
@@ -388,9 +451,17 @@ static void hb_send_beat(struct ic_host *h)
 			misbehaving(h, MB_IC_RESPONSE_NOT_REQUEST,
 				    "heartbeats flagged TRANSACTION|RESPONSE instead of REQUEST");
 		send_raw(h, buf, build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE, &hb,
-				       sizeof(hb)), IC_MSG_HEARTBEAT, h->hb_seq, false);
+				       hb_len(h)), IC_MSG_HEARTBEAT, h->hb_seq, false);
+	} else if (sim_quirk[QUIRK_IC_LOOSE_FRAMING]) {
+		/* pipe type 0 and an IC msgsize counting only the sequence: Linux reads neither */
+		uint32_t len = build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb,
+				     hb_len(h));
+
+		((struct ic_pipe_header *)buf)->flags = 0;
+		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = sizeof(hb.sequence);
+		send_raw(h, buf, len, IC_MSG_HEARTBEAT, h->hb_seq, true);
 	} else {
-		send_request(h, IC_MSG_HEARTBEAT, &hb, sizeof(hb), h->hb_seq);
+		send_request(h, IC_MSG_HEARTBEAT, &hb, hb_len(h), h->hb_seq);
 	}
 	h->hb_seq++;
 }
@@ -411,10 +482,11 @@ static void hb_pump(struct ic_host *h)
 		return;
 	h->hb_due = false;
 	hb_send_beat(h);
-	if (sim_mb[MB_IC_TWO_TRANSACTIONS] && !h->hb_doubled) {
-		h->hb_doubled = true;
-		misbehaving(h, MB_IC_TWO_TRANSACTIONS,
-			    "a second heartbeat sent before the first one's answer was read");
+	/* ic_back_to_back: every 5th beat is followed at once by the next (Linux loops over them) */
+	if (sim_quirk[QUIRK_IC_BACK_TO_BACK] && h->beats % BACK_TO_BACK_EVERY == 2) {
+		if (h->beats == 2)
+			fprintf(stderr, "hvsim: ic: heartbeat: quirk ic_back_to_back: every %u beats, a second one before the first's answer was read\n",
+				BACK_TO_BACK_EVERY);
 		hb_send_beat(h);
 	}
 	if (hb_stopped(h))
@@ -479,7 +551,7 @@ static void hb_report(const struct ic_host *h)
 			h->unknown_answered && h->unknown_status ? " (refused, as it should be)" : "");
 }
 
-/* ---- time sync (§5.6) ---- */
+/* ---- time sync (OpenVMM timesync.rs) ---- */
 
 /* One time message: SYNC first, then SAMPLEs; parent_time from virtual time. */
 static void ts_send(struct ic_host *h)
@@ -491,6 +563,14 @@ static void ts_send(struct ic_host *h)
 
 	if (!h->ts_sent && sim_mb[MB_NO_TIMESYNC_SYNC])
 		misbehaving(h, MB_NO_TIMESYNC_SYNC, "the first time message is a SAMPLE; no SYNC ever");
+	/* clock_step: from the third message on the host clock is 2 s behind; the fourth is a SYNC */
+	if (sim_quirk[QUIRK_CLOCK_STEP] && h->ts_sent + 1 >= CLOCK_STEP_AT) {
+		parent -= CLOCK_STEP_100NS;
+		if (h->ts_sent + 1 == CLOCK_STEP_AT)
+			fprintf(stderr, "hvsim: ic: timesync: quirk clock_step: the host clock steps back 2 s; a SYNC follows\n");
+		if (h->ts_sent + 1 == CLOCK_STEP_AT + 1)
+			flags = IC_TIMESYNC_SYNC;
+	}
 	if (h->ts_sent + 1 == TIME_BACKWARDS_AT && sim_mb[MB_TIME_BACKWARDS]) {
 		parent -= TIME_BACKWARDS_100NS;
 		misbehaving(h, MB_TIME_BACKWARDS, "the third time message is 10 minutes early");
@@ -566,7 +646,7 @@ static void ts_report(const struct ic_host *h)
 		sim_mb[MB_NO_TIMESYNC_SYNC] ? "; no SYNC (no_timesync_sync)" : "");
 }
 
-/* ---- shutdown (§5.5) ---- */
+/* ---- shutdown (OpenVMM shutdown.rs) ---- */
 
 /* Flags 0-3 (power off, reboot, forced or not) are accepted; hibernate and the rest refused. */
 static bool sd_acceptable(uint32_t flags)
@@ -709,6 +789,7 @@ void sim_ic_open(struct sim_channel *ch)
 	h->ch = ch;
 	h->generation = ++generations;
 	h->state = IC_NEGOTIATING;
+	h->opened_ns = sim.now_ns;
 	ch->priv = h;
 	/* the host speaks first */
 	send_negotiate(h);
@@ -797,6 +878,8 @@ void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const
 void sim_ic_close(struct sim_channel *ch)
 {
 	struct ic_host *h = ch->priv;
+	const struct vmbus_ring_control *ctl;
+	char t[32];
 
 	if (!h || h->ch != ch)
 		return;
@@ -804,6 +887,17 @@ void sim_ic_close(struct sim_channel *ch)
 		h->unanswered_at_close += h->txn[i].used && h->txn[i].request;
 		h->txn[i].used = false;
 	}
+	/*
+	 * A guest that read NEGOTIATE must answer it: the host waits for that
+	 * answer forever (OpenVMM common.rs negotiate).  A guest that never read
+	 * the ring (its open failed on its side) is not blamed here.
+	 */
+	ctl = sim_ring_control(&ch->out);
+	if (h->state == IC_NEGOTIATING && ctl && ch->out.index &&
+	    __atomic_load_n(&ctl->read_index, __ATOMIC_ACQUIRE) == ch->out.index &&
+	    sim.now_ns - h->opened_ns > NEGOTIATE_GRACE_NS)
+		guest_error(h, "read NEGOTIATE and never answered it (the channel was open %s s)",
+			    secs(sim.now_ns - h->opened_ns, t));
 	h->state = IC_CLOSED;
 	h->generation = ++generations; /* disarms its timers */
 }
@@ -860,6 +954,8 @@ struct sim_ic_versions *sim_ic_versions_named(const char *name)
 		{ "timesync", &sim_ic_cfg.timesync },
 	};
 
+	/* asked for by "ic_versions =": a list the scenario sets (openvmm's timesync default yields) */
+	sim_ic_cfg.timesync_set |= !strcmp(name, "timesync");
 	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
 		if (!strcmp(lists[i].name, name))
 			return lists[i].list;

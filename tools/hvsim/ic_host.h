@@ -1,5 +1,5 @@
 /*
- * hvsim's integration-service hosts (HYPERV-PROTOCOL.md §5.2-§5.6, §7):
+ * hvsim's integration-service hosts (OpenVMM hyperv_ic):
  * the parent partition's side of heartbeat, shutdown and time sync.  Each
  * is a device row (vmbus_dev.c) whose .data names its service; all share
  * the hooks below.  The host speaks first (NEGOTIATE), keeps one
@@ -29,6 +29,7 @@ struct sim_ic_versions {
 
 struct sim_ic_config {
 	struct sim_ic_versions framework, heartbeat, shutdown, timesync;
+	bool timesync_set;         /* ic_versions = timesync ... given */
 	/* "shutdown =": one shutdown request this long after boot (virtual time) */
 	bool shutdown_set;
 	uint64_t shutdown_ns;

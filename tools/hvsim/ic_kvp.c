@@ -1,6 +1,6 @@
 /*
- * hvsim's KVP host (HYPERV-PROTOCOL.md §5.7), as Hyper-V drives a guest
- * (message layout and checks as OpenVMM's hyperv_ic/src/kvp.rs): once
+ * hvsim's KVP host, as Hyper-V drives a guest (message layout and checks
+ * as OpenVMM's hyperv_ic/src/kvp.rs; statuses as Linux's hv_kvp_daemon.c): once
  * negotiated it pushes its identity into the Auto External pool (pool 3),
  * reads the Auto pool (2) and the Guest pool (1) with index walks that end
  * on ERROR_NO_MORE_ITEMS, then runs the scenario's steps (ic_services.h)
@@ -25,9 +25,10 @@
 #define WALK_LIMIT 1024            /* a walk that never ends is the guest's error */
 #define BAD_POOL 7                 /* kvp_pool_out_of_range */
 #define OVERSIZE_VALUE 4096        /* kvp_size_too_large: value_size claimed */
+#define OP_COUNT 6                 /* kvp_op_count: Linux's KVP_OP_COUNT, no operation */
 #define MSG_LEN sizeof(struct kvp_msg_enumerate)   /* OpenVMM's KvpMessage: 2580 bytes */
 
-enum step_kind { ST_SET, ST_GET, ST_DELETE, ST_WALK, ST_COUNT, ST_IP_GET, ST_IP_SET };
+enum step_kind { ST_SET, ST_GET, ST_DELETE, ST_WALK, ST_OP_COUNT, ST_IP_GET, ST_IP_SET };
 
 struct step {
 	enum step_kind kind;
@@ -127,6 +128,12 @@ static void fill_value(struct kvp_value *v, const struct step *s)
 	} else {
 		v->value_size = (uint32_t)sim_utf16_encode(s->value, v->value, sizeof(v->value));
 	}
+	/* ic_loose_framing: the host's identity items' sizes leave the NUL terminator out */
+	if (sim_quirk[QUIRK_IC_LOOSE_FRAMING] && s->pool == KVP_POOL_AUTO_EXTERNAL &&
+	    s->type == KVP_REG_SZ && v->key_size >= 2 && v->value_size >= 2) {
+		v->key_size -= 2;
+		v->value_size -= 2;
+	}
 	if (s->mb == MB_KVP_SIZE_TOO_LARGE)
 		v->value_size = OVERSIZE_VALUE;
 	if (s->mb == MB_KVP_BAD_UTF16) {
@@ -144,7 +151,7 @@ static void send_step(struct ic_host *h, const struct step *s)
 	struct kvp_msg_delete *d = (void *)buf;
 	uint32_t len = MSG_LEN;
 	static const uint8_t ops[] = { KVP_OP_SET, KVP_OP_GET, KVP_OP_DELETE, KVP_OP_ENUMERATE,
-				       KVP_OP_COUNT, KVP_OP_GET_IP_INFO, KVP_OP_SET_IP_INFO };
+				       OP_COUNT, KVP_OP_GET_IP_INFO, KVP_OP_SET_IP_INFO };
 
 	memset(buf, 0, sizeof(buf));
 	buf[0] = ops[s->kind];
@@ -162,7 +169,7 @@ static void send_step(struct ic_host *h, const struct step *s)
 	case ST_WALK:
 		e->index = kv.index;
 		break;
-	case ST_COUNT:
+	case ST_OP_COUNT:
 		break;
 	case ST_IP_GET:
 	case ST_IP_SET:
@@ -237,6 +244,10 @@ static void kvp_start(struct ic_host *h)
 				 MB_KVP_BAD_UTF16));
 	if (sim_mb[MB_KVP_POOL_OUT_OF_RANGE])
 		enqueue((struct step){ ST_WALK, BAD_POOL, 0, "", "", MB_KVP_POOL_OUT_OF_RANGE });
+	if (sim_mb[MB_KVP_OP_COUNT]) {
+		sim_ic_misbehaving(h, MB_KVP_OP_COUNT, "a request with operation 6 on the Auto pool");
+		enqueue((struct step){ ST_OP_COUNT, KVP_POOL_AUTO, 0, "", "", MB_KVP_OP_COUNT });
+	}
 	for (unsigned i = 0; i < cfg.nsteps; i++)
 		enqueue(cfg.steps[i]);
 	if (cfg.poll_ns)
@@ -332,9 +343,9 @@ static void kvp_answer(struct ic_host *h, const struct txn *t, const struct ic_m
 	}
 	kv.cur = NULL;
 	if (s->mb >= 0) {
-		/* kvp_size_too_large, kvp_bad_utf16: the guest must refuse */
+		/* kvp_size_too_large, kvp_bad_utf16, kvp_op_count: the guest must refuse */
 		if (st == IC_S_OK)
-			sim_ic_guest_error(h, "accepted a SET it should refuse (%s)", sim_misbehaviour_names[s->mb]);
+			sim_ic_guest_error(h, "accepted a request it should refuse (%s)", sim_misbehaviour_names[s->mb]);
 		kv.mb_refused += st != IC_S_OK;
 		return;
 	}
@@ -379,14 +390,12 @@ static void kvp_answer(struct ic_host *h, const struct txn *t, const struct ic_m
 			model_delete(s->pool, s->key);
 		fprintf(stderr, "hvsim: ic: kvp: DELETE of %s in pool %u: 0x%08x\n", s->key, s->pool, st);
 		break;
-	case ST_COUNT:
-		fprintf(stderr, "hvsim: ic: kvp: COUNT of pool %u: 0x%08x, %u\n", s->pool, st,
-			len >= 8 ? (unsigned)(data[4] | data[5] << 8 | data[6] << 16 | (uint32_t)data[7] << 24) : 0);
-		break;
 	default:
-		if (st == IC_S_OK)
-			sim_ic_guest_error(h, "%s for an adapter it cannot have answered S_OK",
-					   s->kind == ST_IP_GET ? "GET_IP_INFO" : "SET_IP_INFO");
+		/* Linux hv_kvp_daemon.c: E_FAIL for a MAC it does not have, GUID_NOTFOUND for a GUID */
+		if (st != (s->kind == ST_IP_GET ? IC_E_FAIL : KVP_E_GUID_NOT_FOUND))
+			sim_ic_guest_error(h, "%s for an adapter it cannot have answered 0x%08x (want 0x%08x)",
+					   s->kind == ST_IP_GET ? "GET_IP_INFO" : "SET_IP_INFO", st,
+					   s->kind == ST_IP_GET ? IC_E_FAIL : KVP_E_GUID_NOT_FOUND);
 		fprintf(stderr, "hvsim: ic: kvp: %s: 0x%08x\n", s->kind == ST_IP_GET ? "GET_IP_INFO" : "SET_IP_INFO", st);
 		break;
 	}
@@ -478,7 +487,7 @@ static void add_step(const char *key, char *val, enum step_kind kind)
 	cfg.steps[cfg.nsteps++] = s;
 }
 
-/* A step on one pool: kvp_enumerate, kvp_count. */
+/* A step on one pool: kvp_enumerate. */
 static void add_pool_step(const char *key, const char *val, enum step_kind kind)
 {
 	char *end;
@@ -512,8 +521,6 @@ bool sim_kvp_key(const char *key, char *val)
 		add_step(key, val, ST_DELETE);
 	} else if (!strcmp(key, "kvp_enumerate")) {
 		add_pool_step(key, val, ST_WALK);
-	} else if (!strcmp(key, "kvp_count")) {
-		add_pool_step(key, val, ST_COUNT);
 	} else if (!strcmp(key, "kvp_ip")) {
 		if ((strcmp(val, "get") && strcmp(val, "set")) || cfg.nsteps == MAX_STEPS)
 			sim_ic_services_error(key, "want get or set", val);

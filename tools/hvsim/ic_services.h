@@ -14,7 +14,6 @@
  *   kvp_get = [pool=N] KEY          a GET, checked against what was set
  *   kvp_delete = [pool=N] KEY       a DELETE
  *   kvp_enumerate = POOL            a walk of one pool
- *   kvp_count = POOL                operation 6 (COUNT)
  *   kvp_ip = get | set              GET_IP_INFO / SET_IP_INFO
  *   kvp_fill = N                    N SETs of new External keys (hvsim.fill.K)
  *   kvp_poll = SECONDS              re-read the Guest pool this often

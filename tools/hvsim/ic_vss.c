@@ -1,5 +1,5 @@
 /*
- * hvsim's VSS host (HYPERV-PROTOCOL.md §5.8), a backup as Hyper-V runs
+ * hvsim's VSS host (Linux hv_snapshot.c, OpenVMM vss.rs), a backup as Hyper-V runs
  * one ("vss = backup", ic_services.h): CHECK_HOT_BACKUP, GET_DM_INFO,
  * FREEZE, THAW, BACKUP_COMPLETE, one transaction at a time; "vss = all"
  * adds CREATE, DELETE and AUTO_RECOVER.  A guest that declines the hot
