@@ -18,7 +18,7 @@ WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototy
 # independent (the firmware relocates the image), UEFI's wchar_t.
 KCFLAGS := -std=gnu11 -Os -g $(WARN) -ffunction-sections -fdata-sections -I. -ffreestanding -fno-stack-protector \
            -fno-stack-check -fpic -fvisibility=hidden -fshort-wchar -mno-red-zone \
-           -mgeneral-regs-only -fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
+           -mgeneral-regs-only -fno-asynchronous-unwind-tables \
            -ffile-prefix-map=$(CURDIR)=.
 BCFLAGS := $(KCFLAGS) -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
            -Wno-strict-prototypes -Wno-missing-prototypes

@@ -134,6 +134,24 @@ static void read_config(EFI_HANDLE image)
 	root->Close(root);
 }
 
+/*
+ * One zeroed page of EfiLoaderCode for the hypercall page: the host fills it
+ * with its calling sequence and the kernel calls into it, so it must be
+ * executable, which UEFI guarantees for loader code and not for free RAM.
+ * Kept out of the image itself: 4 KiB of zeros in the .efi file.
+ */
+static uint64_t alloc_code_page(void)
+{
+	EFI_PHYSICAL_ADDRESS pa = 0;
+
+	if (EFI_ERROR(bs->AllocatePages(AllocateAnyPages, EfiLoaderCode, 1, &pa))) {
+		log_printf("hvprobe: no EfiLoaderCode page for the hypercall page\n");
+		return 0;
+	}
+	memset((void *)(uintptr_t)pa, 0, 4096);
+	return pa;
+}
+
 /* Measure the TSC frequency against Stall(), the firmware's microsecond delay. */
 static uint64_t calibrate_tsc(void)
 {
@@ -204,6 +222,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bi.tsc_hz = calibrate_tsc();
 	bi.tsc_reference = "UEFI Stall()";
 	bi.reset = boot_reset;
+	bi.hypercall_page = alloc_code_page();
 
 	/* size the map, then allocate with slack: the allocation itself adds entries */
 	bs->GetMemoryMap(&map_size, NULL, &map_key, &desc_size, &desc_version);

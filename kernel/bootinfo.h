@@ -31,6 +31,12 @@ struct boot_info {
 	char config[BOOT_CONFIG_MAX];
 	uint32_t config_len;
 	int32_t config_status;       /* 0 read, 1 absent, 2 truncated, <0 UEFI error */
+	/*
+	 * A zeroed page for the hypercall page, allocated as EfiLoaderCode so
+	 * that it stays executable in UEFI's page tables (free RAM may be
+	 * mapped no-execute); 0 when the firmware gave none.
+	 */
+	uint64_t hypercall_page;
 	/* UEFI runtime ResetSystem, wrapped by boot/; NULL in the sim build */
 	void (*reset)(enum boot_reset_kind kind);
 };

@@ -64,7 +64,14 @@ static bool page_is_zero(const uint8_t *p)
 bool hv_hypercall_setup(void)
 {
 	void *page = cpu_hypercall_page();
-	uint64_t gpfn = cpu_virt_to_phys(page) >> HV_MSR_GPFN_SHIFT, old, want, got;
+	uint64_t gpfn, old, want, got;
+
+	if (!page) {
+		/* not the host's fault, but nothing that needs hypercalls can run */
+		check("hv.hypercall.page", CHECK_FAIL, "the firmware gave no executable page for it");
+		return false;
+	}
+	gpfn = cpu_virt_to_phys(page) >> HV_MSR_GPFN_SHIFT;
 
 	/*
 	 * TLFS §3.13 (establishing the hypercall interface): with a guest OS ID

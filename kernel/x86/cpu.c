@@ -93,14 +93,21 @@ void cpu_wait(uint64_t max_ns)
 	}
 }
 
+static void *hypercall_page;
+
+void x86_hypercall_init(const struct boot_info *bi)
+{
+	hypercall_page = cpu_phys_to_virt(bi->hypercall_page);
+}
+
 void *cpu_hypercall_page(void)
 {
-	return x86_hypercall_page;
+	return hypercall_page;
 }
 
 uint64_t cpu_hypercall(uint64_t control, uint64_t input, uint64_t output)
 {
-	return x86_hypercall(control, input, output, x86_hypercall_page);
+	return x86_hypercall(control, input, output, hypercall_page);
 }
 
 /* ---- memory: UEFI identity-maps all RAM, and we keep its page tables ---- */

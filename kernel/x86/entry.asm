@@ -134,12 +134,4 @@ x86_hypercall:
 	call rax
 	ret
 
-; The hypercall page: the host overlays it with its calling sequence.  It
-; lives in the image's code so that it is executable in UEFI's page tables
-; (free RAM may be mapped no-execute); zero until the host fills it.
-section .text.hvcall progbits alloc exec nowrite align=4096
-global x86_hypercall_page
-x86_hypercall_page:
-	times 4096 db 0
-
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -16,6 +16,7 @@ void kernel_start(const struct boot_info *bi)
 	x86_clock_init(bi->tsc_hz, bi->tsc_origin);
 	x86_power_init(bi);
 	x86_mem_init(bi);
+	x86_hypercall_init(bi);
 	x86_apic_init();
 	x86_apic_timer_init();
 	hvprobe_main(bi);

@@ -115,7 +115,6 @@ int x86_wrmsr_safe(uint32_t msr, uint64_t val);
 extern char x86_rdmsr_insn[], x86_wrmsr_insn[], x86_msr_fixup[];
 void x86_dump_here(void);
 uint64_t x86_hypercall(uint64_t control, uint64_t input, uint64_t output, void *page);
-extern char x86_hypercall_page[];
 extern char x86_dump_ud2[];
 
 /* kernel/x86: machine set-up */
@@ -130,6 +129,8 @@ void x86_apic_timer_init(void);
 bool x86_apic_halt(uint64_t max_ns);
 void x86_clock_init(uint64_t tsc_hz, uint64_t tsc_origin);
 struct boot_info;
+/* The hypercall page the UEFI entry allocated (bi->hypercall_page; cpu.c). */
+void x86_hypercall_init(const struct boot_info *bi);
 void x86_mem_init(const struct boot_info *bi);
 void x86_power_init(const struct boot_info *bi);
 
