@@ -87,7 +87,8 @@ static const struct sim_profile profiles[] = {
 	{ "openvmm", "OpenVMM's host: its framing, message sizes and habits", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
 	  240, 320, CODE_VMCALL, VMBUS_VERSION_WIN10_V6_0,
-	  "heartbeat shutdown timesync kvp keyboard mouse scsi nic",
+	  /* hyperv_ic serves shutdown, timesync and kvp; there is no heartbeat or VSS host */
+	  "shutdown timesync kvp keyboard mouse scsi nic",
 	  "offer_196_always ic_txid_zero sense_0x14 hid_size_field storvsc_6_0_max "
 	  "input_no_completions" },
 	{ "hyperv-quirks", "Hyper-V and Azure as Linux's drivers describe them", true, 0x4000000a,
