@@ -5,7 +5,8 @@
  * the leaf 0x40000003/4 values Linux guests log there ("privilege flags low
  * 0x2e7f, high 0x3b8030, hints 0x64e24, misc 0xbed7b2"): modelled from those
  * published logs, not measured here.  qemu-kvm models QEMU/KVM with the
- * hv-* flags run.sh uses (HOSTS.md: vendor "Microsoft Hv", build 14393,
+ * hv-* flags run.sh uses (as measured on the nested host, tests/interop:
+ * vendor "Microsoft Hv", build 14393,
  * max leaf 0x40000005; the hypercall page holds vmmcall; ret).  VMBus:
  * Hyper-V 2019 speaks up to 5.2 and offers its default devices; QEMU's
  * vmbus-bridge speaks up to 4.0 and (QEMU 10 + hv-balloon) offers the
