@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 usage() {
 	cat <<'USAGE'
-usage: bench/boot.sh [-n RUNS] [--timeout SECONDS] [--no-make]
+usage: bench/boot.sh [-n RUNS] [--timeout SECONDS] [--no-make] [--baseline EFI]
 
 Boots hello and hvprobe alternately (hello, hvprobe, hello, ...) RUNS times
 each under QEMU TCG + OVMF, and measures the wall time from QEMU start to
@@ -19,18 +19,21 @@ Prints the medians, hvprobe - hello in ms, hvprobe / hello, and the EFI sizes.
   -n RUNS             boots of each image (default 7)
   --timeout SECONDS   per-boot limit (default 60)
   --no-make           use the existing build/hvprobe.efi instead of running make
+  --baseline EFI      boot an hvprobe built earlier (EFI) instead of hello, to
+                      compare two builds of hvprobe side by side (same config)
   -h, --help          this text
 
 Files: build/bench/ (ISOs, per-boot serial logs in logs/, raw times in runs.tsv).
 USAGE
 }
 
-runs=7 timeout=60 domake=1
+runs=7 timeout=60 domake=1 baseline=
 while (($#)); do
 	case "$1" in
 	-n) runs=${2:?}; shift ;;
 	--timeout) timeout=${2:?}; shift ;;
 	--no-make) domake=0 ;;
+	--baseline) baseline=$(realpath "${2:?}") || exit 2; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) echo "boot.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
 	esac
@@ -48,7 +51,17 @@ if ((domake)); then
 	make -s efi >&2 || die "hvprobe build failed"
 fi
 [[ -r build/hvprobe.efi ]] || die "build/hvprobe.efi is missing"
-bench/hello/build.sh "$out" || die "hello build failed"
+# the floor: hello, or an earlier hvprobe (--baseline) with the same config
+mkdir -p "$out"
+if [[ -n $baseline ]]; then
+	base=baseline base_iso=$out/baseline.iso base_mark="hvprobe: verdict " base_status=5
+	cp "$baseline" "$out/baseline.efi"
+	tools/mkiso.sh "$out/baseline.efi" tools/default.cfg "$base_iso" 2>>"$out/mkiso.stderr" ||
+		die "baseline ISO build failed"
+else
+	base=hello base_iso=$out/hello.iso base_mark="hello: done" base_status=1
+	bench/hello/build.sh "$out" || die "hello build failed"
+fi
 # hvprobe's ISO as run.sh makes it with no --set: tools/default.cfg.
 tools/mkiso.sh build/hvprobe.efi tools/default.cfg "$out/hvprobe.iso" 2>"$out/mkiso.stderr" ||
 	{ cat "$out/mkiso.stderr" >&2; die "hvprobe ISO build failed"; }
@@ -114,10 +127,10 @@ tsv=$out/runs.tsv
 printf 'run\timage\tline_us\texit_us\tqemu_status\n' >"$tsv"
 hvprobe_verdict=
 for ((i = 1; i <= runs; i++)); do
-	boot hello "$out/hello.iso" "hello: done" "$logs/hello-$i.log"
-	((status == 1)) || die "hello: QEMU exit status $status, expected 1 (isa-debug-exit)"
-	printf '%d\thello\t%d\t%d\t%d\n' "$i" "$line_us" "$exit_us" "$status" >>"$tsv"
-	printf 'boot.sh: %d/%d hello    line %6d ms  exit %6d ms\n' "$i" "$runs" \
+	boot "$base" "$base_iso" "$base_mark" "$logs/$base-$i.log"
+	((status == base_status)) || die "$base: QEMU exit status $status, expected $base_status (isa-debug-exit)"
+	printf '%d\t%s\t%d\t%d\t%d\n' "$i" "$base" "$line_us" "$exit_us" "$status" >>"$tsv"
+	printf 'boot.sh: %d/%d %-8s line %6d ms  exit %6d ms\n' "$i" "$runs" "$base" \
 		$((line_us / 1000)) $((exit_us / 1000)) >&2
 
 	boot hvprobe "$out/hvprobe.iso" "hvprobe: verdict " "$logs/hvprobe-$i.log"
@@ -128,9 +141,9 @@ for ((i = 1; i <= runs; i++)); do
 done
 
 col() { awk -F'\t' -v img="$1" -v c="$2" 'NR > 1 && $2 == img { print $c }' "$tsv" | median; }
-h_line=$(col hello 3) p_line=$(col hvprobe 3)
-h_exit=$(col hello 4) p_exit=$(col hvprobe 4)
-h_size=$(stat -c %s "$out/hello.efi") p_size=$(stat -c %s build/hvprobe.efi)
+h_line=$(col "$base" 3) p_line=$(col hvprobe 3)
+h_exit=$(col "$base" 4) p_exit=$(col hvprobe 4)
+h_size=$(stat -c %s "$out/$base.efi") p_size=$(stat -c %s build/hvprobe.efi)
 
 # ms with one decimal, signed difference, ratio with three decimals
 ms() { awk -v u="$1" 'BEGIN { printf "%.1f", u / 1000 }'; }
@@ -139,7 +152,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 pct() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%+.1f%%", (a / b - 1) * 100 }'; }
 
 cat <<EOF
-| median of $runs alternated boots | hello (floor) | hvprobe | hvprobe − hello | hvprobe / hello |
+| median of $runs alternated boots | $base | hvprobe | hvprobe − $base | hvprobe / $base |
 |---|---:|---:|---:|---:|
 | QEMU start → final line (ms) | $(ms "$h_line") | $(ms "$p_line") | $(dms $((p_line - h_line))) | $(ratio "$p_line" "$h_line") ($(pct "$p_line" "$h_line")) |
 | QEMU start → QEMU exit (ms) | $(ms "$h_exit") | $(ms "$p_exit") | $(dms $((p_exit - h_exit))) | $(ratio "$p_exit" "$h_exit") ($(pct "$p_exit" "$h_exit")) |
