@@ -12,9 +12,6 @@
 #include "lib/report.h"
 #include "lib/str.h"
 
-/* Linux retries up to 100 times; we cap the total wait instead (~0.5 s). */
-#define POST_RETRIES 12
-#define POST_BACKOFF_FIRST_NS 100000ull  /* doubled each retry */
 /* A connection id nobody uses, for the self-test (ids are 24 bits). */
 #define SELFTEST_CONNECTION_ID 0x00fedcbau
 
@@ -124,29 +121,22 @@ uint16_t hv_call_fast(uint16_t code, uint64_t a, uint64_t b)
 	return (uint16_t)(cpu_hypercall(code | HV_HYPERCALL_FAST, a, b) & HV_HYPERCALL_RESULT_MASK);
 }
 
+/*
+ * One HvPostMessage, no retry: whether and how long to retry is the
+ * caller's policy (VMBus retries as Linux vmbus_post_msg does:
+ * drivers/vmbus/request.c).
+ */
 uint16_t hv_post_message(uint32_t connection_id, uint32_t type, const void *payload,
 			 uint32_t size)
 {
-	uint64_t backoff = POST_BACKOFF_FIRST_NS;
-	uint16_t st = HV_STATUS_INVALID_PARAMETER;
-
 	if (!ready || size > HV_MESSAGE_PAYLOAD_MAX)
-		return st;
-	for (int attempt = 0; attempt < POST_RETRIES; attempt++) {
-		memset(post_page, 0, sizeof(*post_page));
-		post_page->connection_id = connection_id;
-		post_page->message_type = type;
-		post_page->payload_size = size;
-		memcpy(post_page->payload, payload, size);
-		st = hv_call(HV_CALL_POST_MESSAGE, cpu_virt_to_phys(post_page), 0);
-		if (st != HV_STATUS_INSUFFICIENT_BUFFERS && st != HV_STATUS_INSUFFICIENT_MEMORY)
-			break;
-		log_debug("hvprobe: HvPostMessage: %s, retrying in %llu us\n", hv_status_name(st),
-			  (unsigned long long)(backoff / 1000));
-		cpu_wait(backoff);
-		backoff *= 2;
-	}
-	return st;
+		return HV_STATUS_INVALID_PARAMETER;
+	memset(post_page, 0, sizeof(*post_page));
+	post_page->connection_id = connection_id;
+	post_page->message_type = type;
+	post_page->payload_size = size;
+	memcpy(post_page->payload, payload, size);
+	return hv_call(HV_CALL_POST_MESSAGE, cpu_virt_to_phys(post_page), 0);
 }
 
 uint16_t hv_signal_event(uint32_t connection_id, uint16_t flag)

@@ -22,9 +22,8 @@ uint16_t hv_call(uint16_t code, uint64_t input, uint64_t output);
 uint16_t hv_call_fast(uint16_t code, uint64_t a, uint64_t b);
 
 /*
- * HvPostMessage to @connection_id.  Retries with bounded exponential
- * back-off while the host says INSUFFICIENT_BUFFERS or INSUFFICIENT_MEMORY
- * (its queue is full); returns the last status.
+ * One HvPostMessage to @connection_id; returns the host's status.  No
+ * retry here: the caller decides (VMBus retries as Linux does).
  */
 uint16_t hv_post_message(uint32_t connection_id, uint32_t type, const void *payload,
 			 uint32_t size);
