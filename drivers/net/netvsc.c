@@ -41,10 +41,7 @@ void netvsc_finding(struct netvsc *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	if (n->findings++ == 0)
-		check("net.protocol", CHECK_FAIL, "relid %u: %s", n->ch->relid, reason);
-	else
-		log_printf("hvprobe: net: relid %u: %s\n", n->ch->relid, reason);
+	report_finding("net.protocol", CHECK_FAIL, &n->findings, "relid %u: %s", n->ch->relid, reason);
 }
 
 int nvsp_reserve(struct netvsc *n)

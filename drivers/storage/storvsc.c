@@ -40,10 +40,7 @@ void storvsc_finding(struct storvsc *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	if (s->findings++ == 0)
-		check("storage.protocol", CHECK_FAIL, "relid %u: %s", s->ch->relid, reason);
-	else
-		log_printf("hvprobe: storage: relid %u: %s\n", s->ch->relid, reason);
+	report_finding("storage.protocol", CHECK_FAIL, &s->findings, "relid %u: %s", s->ch->relid, reason);
 }
 
 void storvsc_tolerate(struct storvsc *s, const char *fmt, ...)
