@@ -430,8 +430,8 @@ static bool arrived(void *ctx)
 /* VERSION_REQUEST newest first until one is accepted: balloon.version. */
 static bool negotiate(void)
 {
-	char refused[40] = "", v[12];
-	size_t pos = 0;
+	char refused[40], v[12];
+	struct fmt_buf fb = FMT_BUF(refused);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(versions); i++) {
 		struct dm_version_request req = { header(DM_VERSION_REQUEST, sizeof(req)), versions[i],
@@ -449,8 +449,7 @@ static bool negotiate(void)
 		if (bl.answer & DM_ACCEPTED)
 			return check_that("balloon.version", true, "%s accepted%s", vstr(versions[i], v),
 					  refused[0] ? refused : " (the newest)");
-		pos += (size_t)fmt_snprintf(refused + pos, sizeof(refused) - pos, "%s%s",
-					    pos ? ", " : " after refusing ", vstr(versions[i], v));
+		fmt_add(&fb, "%s%s", fb.len ? ", " : " after refusing ", vstr(versions[i], v));
 	}
 	return check_that("balloon.version", false, "the host refused 2.0, 1.0 and 0.3");
 }

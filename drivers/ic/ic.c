@@ -156,12 +156,11 @@ static bool pick(const struct ic_version *offered, unsigned n, const struct ic_v
 
 static void list_versions(char *buf, size_t n, const struct ic_version *v, unsigned count)
 {
-	size_t pos = 0;
+	struct fmt_buf fb = { buf, n, 0 };
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < count && pos < n; i++)
-		pos += (size_t)fmt_snprintf(buf + pos, n - pos, "%s%u.%u", i ? " " : "", v[i].major,
-					    v[i].minor);
+	for (unsigned i = 0; i < count; i++)
+		fmt_add(&fb, "%s%u.%u", i ? " " : "", v[i].major, v[i].minor);
 }
 
 /*
