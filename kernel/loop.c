@@ -20,7 +20,6 @@ static struct {
 } pollers[LOOP_MAX_POLLERS];
 static unsigned npollers;
 static uint64_t global_deadline = UINT64_MAX;
-static uint64_t iterations;
 static uint64_t wake_at = UINT64_MAX;
 
 bool loop_add_poller(loop_poll_fn fn, void *ctx)
@@ -44,18 +43,12 @@ void loop_wake_by(uint64_t at_ns)
 		wake_at = at_ns;
 }
 
-uint64_t loop_iterations(void)
-{
-	return iterations;
-}
-
 bool loop_wait(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t deadline_ns)
 {
 	for (;;) {
 		bool busy = false;
 		uint64_t now, until;
 
-		iterations++;
 		wake_at = UINT64_MAX;
 		for (unsigned i = 0; i < npollers; i++)
 			busy |= pollers[i].fn(pollers[i].ctx);

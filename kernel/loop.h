@@ -30,7 +30,4 @@ bool loop_wait(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t de
 /* From a poller: poll again by @at_ns (timed work); the loop sleeps no longer. */
 void loop_wake_by(uint64_t at_ns);
 
-/* Number of loop iterations so far (for tests and benchmarks). */
-uint64_t loop_iterations(void);
-
 #endif

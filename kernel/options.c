@@ -45,9 +45,6 @@ static void warn(const char *msg)
 	log_printf("hvprobe: %s\n", msg);
 }
 
-/* The devices the VMBus layer knows (drivers/vmbus/devices.c), by index. */
-const struct vmbus_device *vmbus_device_at(unsigned i);
-
 /*
  * The next name in the comma-separated require= list from *@p: its start in
  * @name and its length (spaces around it dropped); false at the end.

@@ -120,11 +120,6 @@ bool synic_event_test_clear(unsigned flag)
 	return __atomic_fetch_and(byte, (uint8_t)~bit, __ATOMIC_SEQ_CST) & bit;
 }
 
-uint32_t synic_interrupts(void)
-{
-	return sc.irqs;
-}
-
 /* Point a page MSR (SIMP, SIEFP) at @page, keeping its RsvdP bits. */
 static int enable_page_msr(uint32_t msr, void *page)
 {

@@ -336,8 +336,6 @@ static bool alloffers_seen(void *ctx)
 	return vmb.alloffers;
 }
 
-const struct vmbus_device *vmbus_device_at(unsigned i);
-
 /* Is @d on offer (an offer of its class, not rescinded)? */
 static bool offered(const struct vmbus_device *d)
 {

@@ -47,9 +47,6 @@ const struct vmbus_device *vmbus_device_find(const struct guid *class)
 	return NULL;
 }
 
-/* The table itself, for the offer check (which required devices are missing). */
-const struct vmbus_device *vmbus_device_at(unsigned i);
-
 const struct vmbus_device *vmbus_device_at(unsigned i)
 {
 	return i < ARRAY_SIZE(devices) ? &devices[i] : NULL;
