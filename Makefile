@@ -25,7 +25,7 @@ BCFLAGS := $(KCFLAGS) -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
 KLDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined --gc-sections
 
 # Portable code: compiled unchanged into the kernel and into hvsim.
-PORTABLE_SRC := $(wildcard lib/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
+PORTABLE_SRC := $(wildcard lib/*.c drivers/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
                 kernel/options.c kernel/panic.c
 # The machine: x86-64 kernel and the UEFI entry.
 X86_SRC  := $(wildcard kernel/x86/*.c)
