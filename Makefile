@@ -84,7 +84,7 @@ $(B)/unit/str_fs.o: lib/str.c lib/str.h
 	$(OBJCOPY) $(foreach s,$(FS_SYMS),--redefine-sym $(s)=fs_$(s)) --strip-symbol=str_copy $@.tmp $@
 	@rm -f $@.tmp
 
-$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h drivers/*/*.c drivers/*/*.h) $(UNIT_DRIVERS) tests/unit/unit.h tests/unit/stub_cpu.c $(B)/unit/str_fs.o
+$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h drivers/*/*.c drivers/*/*.h) kernel/loop.c kernel/loop.h $(UNIT_DRIVERS) tests/unit/unit.h tests/unit/stub_cpu.c $(B)/unit/str_fs.o
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) -o $@ $< tests/unit/stub_cpu.c $(wildcard lib/*.c) $(UNIT_DRIVERS) $(B)/unit/str_fs.o
 

@@ -89,7 +89,9 @@ static bool synic_poll(void *ctx)
 	}
 	for (unsigned i = 0; i < sc.nhandlers; i++) {
 		if (sc.handlers[i].type == m.header.message_type) {
+			loop_callback_enter(); /* a message handler never waits (kernel/loop.h) */
 			sc.handlers[i].fn(&m, sc.handlers[i].ctx);
+			loop_callback_leave();
 			return true;
 		}
 	}
