@@ -12,7 +12,7 @@ EFI_LIB := /usr/lib
 EFI_CRT := $(EFI_LIB)/crt0-efi-x86_64.o
 
 WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
-           -Wmissing-prototypes -Wvla
+           -Wmissing-prototypes -Wvla -Wformat=2
 # Freestanding kernel: no libc, no red zone (interrupts use the same stack),
 # no SSE (the interrupt path saves only general registers), position
 # independent (the firmware relocates the image), UEFI's wchar_t.
@@ -25,7 +25,7 @@ BCFLAGS := $(KCFLAGS) -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
 KLDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined --gc-sections
 
 # Portable code: compiled unchanged into the kernel and into hvsim.
-PORTABLE_SRC := $(wildcard lib/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
+PORTABLE_SRC := $(wildcard lib/*.c drivers/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
                 kernel/options.c kernel/panic.c
 # The machine: x86-64 kernel and the UEFI entry.
 X86_SRC  := $(wildcard kernel/x86/*.c)
@@ -69,7 +69,7 @@ $(B)/hvprobe.iso: $(B)/hvprobe.efi tools/mkiso.sh tools/default.cfg
 
 # ---- tests -------------------------------------------------------------
 
-HCFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-format-security -Wno-format-nonliteral -I. -fsanitize=address,undefined \
+HCFLAGS := -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
            -fno-sanitize-recover=all
 # driver code that is pure logic over memory, tested on the host
 UNIT_DRIVERS := drivers/vmbus/ring.c
@@ -84,7 +84,7 @@ $(B)/unit/str_fs.o: lib/str.c lib/str.h
 	$(OBJCOPY) $(foreach s,$(FS_SYMS),--redefine-sym $(s)=fs_$(s)) --strip-symbol=str_copy $@.tmp $@
 	@rm -f $@.tmp
 
-$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h drivers/*/*.c drivers/*/*.h) $(UNIT_DRIVERS) tests/unit/unit.h tests/unit/stub_cpu.c $(B)/unit/str_fs.o
+$(B)/unit/%: tests/unit/%.c $(wildcard lib/*.c lib/*.h drivers/*/*.c drivers/*/*.h) kernel/loop.c kernel/loop.h $(UNIT_DRIVERS) tests/unit/unit.h tests/unit/stub_cpu.c $(B)/unit/str_fs.o
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) -o $@ $< tests/unit/stub_cpu.c $(wildcard lib/*.c) $(UNIT_DRIVERS) $(B)/unit/str_fs.o
 
@@ -112,7 +112,7 @@ sim: $(B)/sim/hvprobe-sim $(B)/hvsim-test/vmbus_selftest
 
 # every tests/fuzz/fuzz_NAME.c is a target; tests/fuzz/seeds_*.c write their seeds
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
-FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Wno-format-nonliteral -I. \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -I. \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 
 # The report's formatting runs for every check and finding a target makes;
@@ -139,7 +139,7 @@ fuzz: $(FUZZ_BINS) $(B)/fuzz/seeds
 
 $(B)/hvreport: $(wildcard tools/hvreport/*.c tools/hvreport/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 -O1 -g $(WARN) -Wno-format-nonliteral -I. -fsanitize=address,undefined \
+	$(CC) -std=gnu11 -O1 -g $(WARN) -I. -fsanitize=address,undefined \
 	  -o $@ $(wildcard tools/hvreport/*.c)
 
 hvreport: $(B)/hvreport

@@ -20,8 +20,9 @@ static struct {
 } pollers[LOOP_MAX_POLLERS];
 static unsigned npollers;
 static uint64_t global_deadline = UINT64_MAX;
-static uint64_t iterations;
 static uint64_t wake_at = UINT64_MAX;
+/* loop.h's rules: waits active now; packet callbacks and message handlers running now */
+static unsigned depth, in_callback;
 
 bool loop_add_poller(loop_poll_fn fn, void *ctx)
 {
@@ -44,18 +45,22 @@ void loop_wake_by(uint64_t at_ns)
 		wake_at = at_ns;
 }
 
-uint64_t loop_iterations(void)
+void loop_callback_enter(void)
 {
-	return iterations;
+	in_callback++;
 }
 
-bool loop_wait(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t deadline_ns)
+void loop_callback_leave(void)
+{
+	in_callback--;
+}
+
+static bool wait_once(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t deadline_ns)
 {
 	for (;;) {
 		bool busy = false;
 		uint64_t now, until;
 
-		iterations++;
 		wake_at = UINT64_MAX;
 		for (unsigned i = 0; i < npollers; i++)
 			busy |= pollers[i].fn(pollers[i].ctx);
@@ -73,4 +78,20 @@ bool loop_wait(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t de
 			until = wake_at > now ? wake_at : now;
 		cpu_wait(until - now < LOOP_IDLE_NS ? until - now : LOOP_IDLE_NS);
 	}
+}
+
+bool loop_wait(const char *what, bool (*done)(void *ctx), void *ctx, uint64_t deadline_ns)
+{
+	bool r;
+
+	if (in_callback)
+		fatal("kernel.loop", "waiting for %s from a packet callback or message handler: callbacks may not wait (kernel/loop.h)",
+		      what);
+	if (depth >= LOOP_MAX_DEPTH)
+		fatal("kernel.loop", "waiting for %s nested %u deep: at most %u waits at once (kernel/loop.h)", what,
+		      depth + 1, LOOP_MAX_DEPTH);
+	depth++;
+	r = wait_once(what, done, ctx, deadline_ns);
+	depth--;
+	return r;
 }

@@ -45,9 +45,6 @@ static void warn(const char *msg)
 	log_printf("hvprobe: %s\n", msg);
 }
 
-/* The devices the VMBus layer knows (drivers/vmbus/devices.c), by index. */
-const struct vmbus_device *vmbus_device_at(unsigned i);
-
 /*
  * The next name in the comma-separated require= list from *@p: its start in
  * @name and its length (spaces around it dropped); false at the end.
@@ -107,19 +104,16 @@ static bool known_device(const char *name, size_t len)
 static int check_require(void)
 {
 	const char *p = opt.require, *tok;
-	size_t len, pos = 0;
+	size_t len;
 	int bad = 0;
+	struct fmt_buf fb = FMT_BUF(opt.require_unknown);
 
-	opt.require_unknown[0] = '\0';
 	while (next_name(&p, &tok, &len)) {
 		if (known_device(tok, len))
 			continue;
 		bad++;
 		log_printf("hvprobe: hvprobe.cfg: require: unknown device '%.*s'\n", (int)len, tok);
-		if (pos < sizeof(opt.require_unknown))
-			pos += (size_t)fmt_snprintf(opt.require_unknown + pos,
-						    sizeof(opt.require_unknown) - pos, "%s'%.*s'",
-						    pos ? ", " : "", (int)len, tok);
+		fmt_add(&fb, "%s'%.*s'", fb.len ? ", " : "", (int)len, tok);
 	}
 	return bad;
 }
@@ -128,11 +122,11 @@ static int check_require(void)
 const char *options_device_names(char *buf, size_t n)
 {
 	const struct vmbus_device *d;
-	size_t pos = 0;
+	struct fmt_buf fb = { buf, n, 0 };
 
 	buf[0] = '\0';
-	for (unsigned i = 0; (d = vmbus_device_at(i)) && pos < n; i++)
-		pos += (size_t)fmt_snprintf(buf + pos, n - pos, "%s%s", i ? ", " : "", d->name);
+	for (unsigned i = 0; (d = vmbus_device_at(i)); i++)
+		fmt_add(&fb, "%s%s", i ? ", " : "", d->name);
 	return buf;
 }
 

@@ -75,11 +75,11 @@ static const char *apply(const struct config_key *k, const char *v, size_t vlen,
 			}
 		}
 		{
-			size_t pos = (size_t)fmt_snprintf(why, whylen, "is not one of ");
+			struct fmt_buf fb = { why, whylen, 0 };
 
-			for (unsigned i = 0; k->choices[i] && pos < whylen; i++)
-				pos += (size_t)fmt_snprintf(why + pos, whylen - pos, "%s%s",
-							    i ? "|" : "", k->choices[i]);
+			fmt_add(&fb, "is not one of ");
+			for (unsigned i = 0; k->choices[i]; i++)
+				fmt_add(&fb, "%s%s", i ? "|" : "", k->choices[i]);
 		}
 		return why;
 	case CONFIG_STR:

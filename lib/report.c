@@ -29,7 +29,7 @@ static void record(const char *id, enum check_result r, const char *fmt, va_list
 	char reason[REPORT_REASON_MAX], json[REPORT_ID_MAX + 2 * REPORT_REASON_MAX + 96];
 	unsigned long long t_ms = log_now_ns() / 1000000u;
 	unsigned n = ++nrecords;
-	size_t pos;
+	struct fmt_buf jb = FMT_BUF(json);
 
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	/* a reason is one line: fold anything that would break TAP or JSON lines */
@@ -51,15 +51,12 @@ static void record(const char *id, enum check_result r, const char *fmt, va_list
 	else
 		log_printf("%s %u - %s: %s\n", r == CHECK_PASS ? "ok" : "not ok", n, id, reason);
 
-	pos = (size_t)fmt_snprintf(json, sizeof(json), "{\"check\":\"");
-	fmt_json_escape(json, sizeof(json), &pos, id);
-	if (pos < sizeof(json))
-		pos += (size_t)fmt_snprintf(json + pos, sizeof(json) - pos,
-					    "\",\"result\":\"%s\",\"n\":%u,\"t_ms\":%llu,\"reason\":\"",
-					    result_names[r], n, t_ms);
-	fmt_json_escape(json, sizeof(json), &pos, reason);
-	if (pos < sizeof(json))
-		fmt_snprintf(json + pos, sizeof(json) - pos, "\"}");
+	/* fmt_json_escape() appends at a position: the builder's own (it may pass the end; fmt_add then adds nothing) */
+	fmt_add(&jb, "{\"check\":\"");
+	fmt_json_escape(jb.buf, jb.size, &jb.len, id);
+	fmt_add(&jb, "\",\"result\":\"%s\",\"n\":%u,\"t_ms\":%llu,\"reason\":\"", result_names[r], n, t_ms);
+	fmt_json_escape(jb.buf, jb.size, &jb.len, reason);
+	fmt_add(&jb, "\"}");
 	log_printf("%s\n", json);
 }
 

@@ -71,44 +71,17 @@ static struct {
 	uint32_t msg_len;
 	/* first reasons to fail */
 	char deflate_why[WHY_MAX];
-	bool reported, warned;          /* balloon.message said: failed, warned */
+	unsigned failed, warned;        /* balloon.message: report_finding() counts */
 } bl;
 
 static bool poller_added;
 
 /* A host error: balloon.message fails once (later ones are logged). */
-static void __attribute__((format(printf, 1, 2))) finding(const char *fmt, ...)
-{
-	char reason[REPORT_REASON_MAX];
-	va_list ap;
+#define finding(...) report_finding("balloon.message", CHECK_FAIL, &bl.failed, __VA_ARGS__)
 
-	va_start(ap, fmt);
-	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (bl.reported) {
-		log_printf("hvprobe: balloon: %s\n", reason);
-		return;
-	}
-	bl.reported = true;
-	check("balloon.message", CHECK_FAIL, "%s", reason);
-}
-
-/* A tolerated deviation: balloon.message warns once (unless it failed). */
-static void __attribute__((format(printf, 1, 2))) notice(const char *fmt, ...)
-{
-	char reason[REPORT_REASON_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
-	if (bl.reported || bl.warned) {
-		log_printf("hvprobe: balloon: %s\n", reason);
-		return;
-	}
-	bl.warned = true;
-	check_warn("balloon.message", "%s", reason);
-}
+/* A tolerated deviation: balloon.message warns once, unless it failed (later ones are logged). */
+#define notice(...) report_finding("balloon.message", CHECK_WARN, \
+				   bl.failed ? &bl.failed : &bl.warned, __VA_ARGS__)
 
 /* "2.0" */
 static const char *vstr(uint32_t v, char buf[12])
@@ -457,8 +430,8 @@ static bool arrived(void *ctx)
 /* VERSION_REQUEST newest first until one is accepted: balloon.version. */
 static bool negotiate(void)
 {
-	char refused[40] = "", v[12];
-	size_t pos = 0;
+	char refused[40], v[12];
+	struct fmt_buf fb = FMT_BUF(refused);
 
 	for (unsigned i = 0; i < ARRAY_SIZE(versions); i++) {
 		struct dm_version_request req = { header(DM_VERSION_REQUEST, sizeof(req)), versions[i],
@@ -476,8 +449,7 @@ static bool negotiate(void)
 		if (bl.answer & DM_ACCEPTED)
 			return check_that("balloon.version", true, "%s accepted%s", vstr(versions[i], v),
 					  refused[0] ? refused : " (the newest)");
-		pos += (size_t)fmt_snprintf(refused + pos, sizeof(refused) - pos, "%s%s",
-					    pos ? ", " : " after refusing ", vstr(versions[i], v));
+		fmt_add(&fb, "%s%s", fb.len ? ", " : " after refusing ", vstr(versions[i], v));
 	}
 	return check_that("balloon.version", false, "the host refused 2.0, 1.0 and 0.3");
 }

@@ -55,14 +55,13 @@ static void vendor_string(struct hv_info *hv, const struct cpuid_regs *r)
  */
 static void check_privileges(const struct hv_info *hv, bool needs_vmbus)
 {
-	char missing[160] = "";
-	size_t pos = 0;
+	char missing[160];
+	struct fmt_buf fb = FMT_BUF(missing);
 
 	for (size_t i = 0; i < ARRAY_SIZE(required_privs); i++)
-		if (!(hv->privileges & required_privs[i].bit) && pos < sizeof(missing))
-			pos += (size_t)fmt_snprintf(missing + pos, sizeof(missing) - pos, "%s%s",
-						    pos ? ", " : "", required_privs[i].name);
-	if (!pos)
+		if (!(hv->privileges & required_privs[i].bit))
+			fmt_add(&fb, "%s%s", fb.len ? ", " : "", required_privs[i].name);
+	if (!fb.len)
 		check("hv.cpuid.privileges", CHECK_PASS,
 		      "privileges 0x%016llx grant hypercalls, SynIC, VP index, post/signal",
 		      (unsigned long long)hv->privileges);

@@ -89,7 +89,9 @@ static bool synic_poll(void *ctx)
 	}
 	for (unsigned i = 0; i < sc.nhandlers; i++) {
 		if (sc.handlers[i].type == m.header.message_type) {
+			loop_callback_enter(); /* a message handler never waits (kernel/loop.h) */
 			sc.handlers[i].fn(&m, sc.handlers[i].ctx);
+			loop_callback_leave();
 			return true;
 		}
 	}
@@ -118,11 +120,6 @@ bool synic_event_test_clear(unsigned flag)
 	if (!sc.up || flag >= HV_EVENT_FLAGS_BYTES * 8)
 		return false;
 	return __atomic_fetch_and(byte, (uint8_t)~bit, __ATOMIC_SEQ_CST) & bit;
-}
-
-uint32_t synic_interrupts(void)
-{
-	return sc.irqs;
 }
 
 /* Point a page MSR (SIMP, SIEFP) at @page, keeping its RsvdP bits. */

@@ -28,9 +28,6 @@ bool synic_on_message(uint32_t type, synic_msg_fn fn, void *ctx);
 /* Test and clear event flag @flag of SINT 2 (VMBus: flag = channel relid). */
 bool synic_event_test_clear(unsigned flag);
 
-/* Interrupts taken on SINT 2 so far. */
-uint32_t synic_interrupts(void);
-
 /*
  * hv.synic.message / hv.synic.interrupt: arm synthetic timer 0 in message
  * mode and check that its TimerExpired message arrives, well formed, with

@@ -32,33 +32,45 @@ static struct ic_channel ics[IC_MAX_CHANNELS];
 static unsigned nics;
 static uint8_t reply[16384];
 
-/* one finding per (channel, kind), so a chatty host does not flood the report */
+/*
+ * One finding per (channel, kind, result), so a chatty host does not flood
+ * the report: each entry is the report_finding() count of one id
+ * ic.<name>.<what>, one for its failure and one for its warning.
+ */
 static struct {
 	const struct ic_channel *ic;
-	int result;
 	char what[24];
+	unsigned seen[2];                       /* failures, warnings */
 } reported[MAX_FINDINGS * 4];
 static unsigned nreported;
 
-/* Report ic.<name>.<what> as @result once per (channel, kind, result). */
-static void ic_report_once(struct ic_channel *ic, int result, const char *what, const char *fmt,
-			   va_list ap)
+/* The report_finding() count of ic.<name>.<what> for @result (a spare one when the table is full). */
+static unsigned *ic_seen(struct ic_channel *ic, enum check_result result, const char *what)
+{
+	static unsigned spare;
+	unsigned r = result == CHECK_WARN;
+
+	for (unsigned i = 0; i < nreported; i++)
+		if (reported[i].ic == ic && !strcmp(reported[i].what, what))
+			return &reported[i].seen[r];
+	if (nreported < ARRAY_SIZE(reported)) {
+		reported[nreported].ic = ic;
+		str_copy(reported[nreported].what, what, sizeof(reported[0].what));
+		reported[nreported].seen[0] = reported[nreported].seen[1] = 0;
+		return &reported[nreported++].seen[r];
+	}
+	spare = 0;
+	return &spare;
+}
+
+static void ic_report_finding(struct ic_channel *ic, enum check_result result, const char *what,
+		      const char *fmt, va_list ap)
 {
 	char id[64], reason[REPORT_REASON_MAX];
 
-	for (unsigned i = 0; i < nreported; i++)
-		if (reported[i].ic == ic && reported[i].result == result &&
-		    !strcmp(reported[i].what, what))
-			return;
-	if (nreported < ARRAY_SIZE(reported)) {
-		reported[nreported].ic = ic;
-		reported[nreported].result = result;
-		str_copy(reported[nreported].what, what, sizeof(reported[0].what));
-		nreported++;
-	}
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	fmt_snprintf(id, sizeof(id), "ic.%s.%s", ic->svc->name, what);
-	check(id, result, "%s", reason);
+	report_finding(id, result, ic_seen(ic, result, what), "%s", reason);
 }
 
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
@@ -67,7 +79,7 @@ void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
 
 	ic->findings++;
 	va_start(ap, fmt);
-	ic_report_once(ic, CHECK_FAIL, what, fmt, ap);
+	ic_report_finding(ic, CHECK_FAIL, what, fmt, ap);
 	va_end(ap);
 }
 
@@ -76,7 +88,7 @@ void ic_warning(struct ic_channel *ic, const char *what, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	ic_report_once(ic, CHECK_WARN, what, fmt, ap);
+	ic_report_finding(ic, CHECK_WARN, what, fmt, ap);
 	va_end(ap);
 }
 
@@ -144,12 +156,11 @@ static bool pick(const struct ic_version *offered, unsigned n, const struct ic_v
 
 static void list_versions(char *buf, size_t n, const struct ic_version *v, unsigned count)
 {
-	size_t pos = 0;
+	struct fmt_buf fb = { buf, n, 0 };
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < count && pos < n; i++)
-		pos += (size_t)fmt_snprintf(buf + pos, n - pos, "%s%u.%u", i ? " " : "", v[i].major,
-					    v[i].minor);
+	for (unsigned i = 0; i < count; i++)
+		fmt_add(&fb, "%s%u.%u", i ? " " : "", v[i].major, v[i].minor);
 }
 
 /*

@@ -439,22 +439,20 @@ static void report_host(void)
 {
 	char reason[REPORT_REASON_MAX], key[KEY_TEXT], value[VALUE_TEXT];
 	const char *why;
-	size_t pos = 0;
+	struct fmt_buf fb = FMT_BUF(reason);
 
 	if (!kvp->host.n) {
 		check("ic.kvp.host", CHECK_SKIP,
 		      "the host pushed no identity items (HostName, VirtualMachineName...) into the Auto External pool");
 		return;
 	}
-	reason[0] = '\0';
-	for (unsigned i = 0; i < kvp->host.n && pos < sizeof(reason); i++) {
+	for (unsigned i = 0; i < kvp->host.n; i++) {
 		const struct kvp_value *v = &kvp->host.items[i];
 
 		if (text_of(v->key, v->key_size, key, sizeof(key), &why) < 0 ||
 		    !value_text(v, value, &why))
 			continue;
-		pos += (size_t)fmt_snprintf(reason + pos, sizeof(reason) - pos, "%s%s=%s", pos ? ", " : "",
-					    printable(key), printable(value));
+		fmt_add(&fb, "%s%s=%s", fb.len ? ", " : "", printable(key), printable(value));
 	}
 	check("ic.kvp.host", CHECK_PASS, "%u item%s: %s", kvp->host.n, kvp->host.n == 1 ? "" : "s", reason);
 }

@@ -26,20 +26,21 @@ static const struct {
 	const char *name;          /* as the protocol names it */
 	const char *check;         /* ic.vss.<check> */
 	uint16_t since;            /* the message version (major) that introduced it */
-	const char *answer;        /* what we answered, for the check's reason (%x: the flags) */
+	const char *answer;        /* what we answered, for the check's reason */
+	const char *flags_note;    /* answered S_OK with flags: what they say (NULL: no flags) */
 } ops[VSS_OPS] = {
-	[VSS_OP_CREATE] = { "CREATE", "ic.vss.create", 0, "S_OK" },
-	[VSS_OP_DELETE] = { "DELETE", "ic.vss.delete", 0, "S_OK" },
+	[VSS_OP_CREATE] = { "CREATE", "ic.vss.create", 0, "S_OK", NULL },
+	[VSS_OP_DELETE] = { "DELETE", "ic.vss.delete", 0, "S_OK", NULL },
 	[VSS_OP_HOT_BACKUP] = { "CHECK_HOT_BACKUP", "ic.vss.hot_backup", 0,
-				"S_OK with flags 0x%x (VSS_HBU_NO_AUTO_RECOVERY): live backup supported" },
+				"S_OK", " (VSS_HBU_NO_AUTO_RECOVERY): live backup supported" },
 	[VSS_OP_GET_DM_INFO] = { "GET_DM_INFO", "ic.vss.dm_info", 0,
-				 "S_OK with flags 0x%x (no directly mapped devices)" },
-	[VSS_OP_BACKUP_COMPLETE] = { "BACKUP_COMPLETE", "ic.vss.backup_complete", 4, "S_OK" },
-	[VSS_OP_FREEZE] = { "FREEZE", "ic.vss.freeze", 5, "S_OK: nothing to flush (no file system)" },
-	[VSS_OP_THAW] = { "THAW", "ic.vss.thaw", 5, "S_OK" },
-	[VSS_OP_AUTO_RECOVER] = { "AUTO_RECOVER", "ic.vss.auto_recover", 5, "S_OK: nothing to recover" },
+				 "S_OK", " (no directly mapped devices)" },
+	[VSS_OP_BACKUP_COMPLETE] = { "BACKUP_COMPLETE", "ic.vss.backup_complete", 4, "S_OK", NULL },
+	[VSS_OP_FREEZE] = { "FREEZE", "ic.vss.freeze", 5, "S_OK: nothing to flush (no file system)", NULL },
+	[VSS_OP_THAW] = { "THAW", "ic.vss.thaw", 5, "S_OK", NULL },
+	[VSS_OP_AUTO_RECOVER] = { "AUTO_RECOVER", "ic.vss.auto_recover", 5, "S_OK: nothing to recover", NULL },
 	[VSS_OP_QUERY_CLUSTER_INFO] = { "QUERY_GUEST_CLUSTER_INFORMATION", "ic.vss.cluster_info", 6,
-					"S_OK: hvprobe is in no guest cluster" },
+					"S_OK: hvprobe is in no guest cluster", NULL },
 };
 
 /* One VSS channel's state (a host may offer the service twice), from cpu_alloc_pages. */
@@ -154,13 +155,15 @@ static void vss_report(struct ic_channel *ic)
 		ic_warning(ic, "sequence", "the FREEZE at %llu ms was not thawed before the end of the run",
 			   (unsigned long long)vss->frozen_ms);
 	for (unsigned op = 0; op < VSS_OPS; op++) {
-		char answer[128];
-
 		total += vss->answered[op];
 		if (!vss->answered[op])
 			continue;
-		fmt_snprintf(answer, sizeof(answer), ops[op].answer, vss->flags[op]);
-		check(ops[op].check, CHECK_PASS, "%u %s answered %s", vss->answered[op], ops[op].name, answer);
+		if (ops[op].flags_note)
+			check(ops[op].check, CHECK_PASS, "%u %s answered %s with flags 0x%x%s", vss->answered[op],
+			      ops[op].name, ops[op].answer, vss->flags[op], ops[op].flags_note);
+		else
+			check(ops[op].check, CHECK_PASS, "%u %s answered %s", vss->answered[op], ops[op].name,
+			      ops[op].answer);
 	}
 	if (!total)
 		check("ic.vss.backup", CHECK_SKIP, "the host ran no backup: no VSS request in the window");

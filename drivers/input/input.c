@@ -6,37 +6,34 @@
 #include "lib/fmt.h"
 #include "lib/report.h"
 
-/* Report once per @kind; later ones of the kind are silent. */
-void input_finding(unsigned *reported, unsigned kind, const char *dev, const char *what,
-		   const char *fmt, ...)
+static void input_report(unsigned *seen, enum check_result r, const char *dev, const char *what,
+			 const char *fmt, va_list ap)
 {
 	char id[64], reason[REPORT_REASON_MAX];
-	va_list ap;
 
-	if (kind < 32 && (*reported & (1u << kind)))
-		return;
-	if (kind < 32)
-		*reported |= 1u << kind;
-	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
-	va_end(ap);
 	fmt_snprintf(id, sizeof(id), "input.%s.%s", dev, what);
-	check(id, CHECK_FAIL, "%s", reason);
+	report_finding(id, r, seen, "%s", reason);
 }
 
-/* Warn once per @kind (bit @kind + 16), and not after the kind failed. */
-void input_notice(unsigned *reported, unsigned kind, const char *dev, const char *what,
-		  const char *fmt, ...)
+/* Fail once (later ones are logged). */
+void input_finding(struct input_seen *seen, const char *dev, const char *what, const char *fmt, ...)
 {
-	char id[64], reason[REPORT_REASON_MAX];
 	va_list ap;
 
-	if (kind >= 16 || (*reported & (1u << kind | 1u << (kind + 16))))
-		return;
-	*reported |= 1u << (kind + 16);
 	va_start(ap, fmt);
-	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	input_report(&seen->failed, CHECK_FAIL, dev, what, fmt, ap);
 	va_end(ap);
-	fmt_snprintf(id, sizeof(id), "input.%s.%s", dev, what);
-	check_warn(id, "%s", reason);
+}
+
+/* Warn once, and not after the kind failed (later ones are logged). */
+void input_notice(struct input_seen *seen, const char *dev, const char *what, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (seen->failed)
+		seen->warned++;
+	input_report(&seen->warned, CHECK_WARN, dev, what, fmt, ap);
+	va_end(ap);
 }

@@ -20,15 +20,18 @@ void input_keyboard_reset(struct vmbus_channel *ch, bool ready);
 void input_mouse_reset(struct vmbus_channel *ch, bool ready);
 
 /*
- * A host protocol error on an input device, reported once per @what as the
- * failed check input.<@dev>.<@what>; @reported keeps the kinds already said
- * (bit @kind).
+ * A host protocol error on an input device: the failed check
+ * input.<@dev>.<@what>, once (report_finding(); later ones are logged).
+ * A habit real guests tolerate: the warning of the same id, once, and not
+ * after the kind failed.  @seen holds the report_finding() counts of one id.
  */
-void input_finding(unsigned *reported, unsigned kind, const char *dev, const char *what,
-		   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-/* A habit real guests tolerate: the warning input.<@dev>.<@what>, once per @kind (< 16). */
-void input_notice(unsigned *reported, unsigned kind, const char *dev, const char *what,
-		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+struct input_seen {
+	unsigned failed, warned;
+};
+void input_finding(struct input_seen *seen, const char *dev, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void input_notice(struct input_seen *seen, const char *dev, const char *what, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 /* ---- HID report descriptors (hid.c) ---- */
 

@@ -24,7 +24,6 @@
 #define MAX_LOGGED 32                   /* keystrokes logged one by one; the rest counted */
 #define SCAN_BREAK 0x80                 /* set 1: a key's release is its make code | 0x80 */
 
-enum { KIND_MESSAGE };
 
 static struct {
 	struct vmbus_channel *ch;
@@ -32,12 +31,12 @@ static struct {
 	uint32_t status;
 	uint64_t events, releases, completions;
 	struct kbd_event first;
-	unsigned reported;
+	struct input_seen seen;        /* input.keyboard.message */
 } kbd;
 
 /* A host error on the keyboard channel: input.keyboard.message, once. */
-#define finding(...) input_finding(&kbd.reported, KIND_MESSAGE, "keyboard", "message", __VA_ARGS__)
-#define notice(...) input_notice(&kbd.reported, KIND_MESSAGE, "keyboard", "message", __VA_ARGS__)
+#define finding(...) input_finding(&kbd.seen, "keyboard", "message", __VA_ARGS__)
+#define notice(...) input_notice(&kbd.seen, "keyboard", "message", __VA_ARGS__)
 
 /* One keystroke as the log shows it: "scan 0xe0 0x48 release" or "U+00e9 press". */
 static void log_event(const struct kbd_event *e)

@@ -26,7 +26,6 @@
 #define SA167_GOOD 0x29                 /* ... where the buttons' Usage Maximum belongs */
 #define RD_MAX 1024                     /* report descriptors patched in a copy up to this size */
 
-enum { KIND_MESSAGE };
 
 static struct {
 	struct vmbus_channel *ch;
@@ -40,12 +39,12 @@ static struct {
 	uint32_t size_field;             /* DEVICE_INFO's SynthHID size, when it disagreed */
 	uint64_t reports, completions;
 	int32_t first[4];                /* x, y, buttons, wheel of the first report */
-	unsigned reported;
+	struct input_seen seen;        /* input.mouse.message */
 } ms;
 
 /* A host error on the mouse channel: input.mouse.message, once. */
-#define finding(...) input_finding(&ms.reported, KIND_MESSAGE, "mouse", "message", __VA_ARGS__)
-#define notice(...) input_notice(&ms.reported, KIND_MESSAGE, "mouse", "message", __VA_ARGS__)
+#define finding(...) input_finding(&ms.seen, "mouse", "message", __VA_ARGS__)
+#define notice(...) input_notice(&ms.seen, "mouse", "message", __VA_ARGS__)
 
 /* Send one SynthHID message of @type with @body (pipe and SynthHID headers added). */
 static int send_msg(uint32_t type, const void *body, uint32_t body_len, uint64_t id)

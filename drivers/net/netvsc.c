@@ -41,10 +41,7 @@ void netvsc_finding(struct netvsc *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	if (n->findings++ == 0)
-		check("net.protocol", CHECK_FAIL, "relid %u: %s", n->ch->relid, reason);
-	else
-		log_printf("hvprobe: net: relid %u: %s\n", n->ch->relid, reason);
+	report_finding("net.protocol", CHECK_FAIL, &n->findings, "relid %u: %s", n->ch->relid, reason);
 }
 
 int nvsp_reserve(struct netvsc *n)
@@ -228,8 +225,9 @@ void netvsc_on_packet(struct netvsc *n, const struct vmbus_packet *pkt, const ui
 /* INIT with each version, newest first; then NDIS config and version. */
 static int negotiate(struct netvsc *n, char *refused, size_t size, const char **why)
 {
-	size_t pos = 0;
+	struct fmt_buf fb = { refused, size, 0 };
 
+	refused[0] = '\0';
 	for (unsigned i = 0; i < ARRAY_SIZE(versions); i++) {
 		struct nvsp_init msg = { NVSP_MSG_INIT, versions[i], versions[i] };
 		const struct nvsp_init_complete *c = nvsp_request(
@@ -241,10 +239,7 @@ static int negotiate(struct netvsc *n, char *refused, size_t size, const char **
 			n->nvsp_version = versions[i];
 			break;
 		}
-		pos += (size_t)fmt_snprintf(refused + pos, size - pos, "%s%u.%u", pos ? ", " : "",
-					    versions[i] >> 16, versions[i] & 0xffff);
-		if (pos >= size)
-			pos = size - 1;
+		fmt_add(&fb, "%s%u.%u", fb.len ? ", " : "", versions[i] >> 16, versions[i] & 0xffff);
 	}
 	if (!n->nvsp_version) {
 		*why = "the host refused every NVSP version";

@@ -430,17 +430,16 @@ void rndis_report(struct netvsc *n)
 	else if (n->link_why[0])
 		check("net.link", CHECK_FAIL, "relid %u: %s", n->ch->relid, n->link_why);
 	else {
-		char extra[160] = "";
-		size_t pos = 0;
+		char extra[160];
+		struct fmt_buf fb = FMT_BUF(extra);
 
 		/* flapping: no guest rejects it (Linux netvsc_link_change follows every change);
 		 * a pre-Fe status length: Linux netvsc_linkstatus_callback works around it */
 		if (n->link_changes > LINK_CHANGES_MAX)
-			pos += (size_t)fmt_snprintf(extra, sizeof(extra), " (flapping)");
+			fmt_add(&fb, " (flapping)");
 		if (n->pre_fe_status)
-			fmt_snprintf(extra + pos, sizeof(extra) - pos,
-				     "; %u status buffer%s past msg_len, inside the range (pre-Fe vSwitch; Linux netvsc_linkstatus_callback)",
-				     n->pre_fe_status, n->pre_fe_status == 1 ? "" : "s");
+			fmt_add(&fb, "; %u status buffer%s past msg_len, inside the range (pre-Fe vSwitch; Linux netvsc_linkstatus_callback)",
+				n->pre_fe_status, n->pre_fe_status == 1 ? "" : "s");
 		check("net.link",
 		      n->link_changes > LINK_CHANGES_MAX || n->pre_fe_status ? CHECK_WARN : CHECK_PASS,
 		      "relid %u: link %s, MTU %u; %u status indications, %u state change%s%s", n->ch->relid,

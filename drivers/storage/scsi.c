@@ -22,26 +22,6 @@
 #define MAX_BLOCK 4096
 #define TIMEOUT_S 60          /* srb time_out_value, as Linux */
 
-/* A check's reason, built piece by piece. */
-struct text {
-	char buf[REPORT_REASON_MAX];
-	size_t pos;
-};
-
-static void add(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void add(struct text *t, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (t->pos >= sizeof(t->buf) - 1)
-		return;
-	va_start(ap, fmt);
-	t->pos += (size_t)fmt_vsnprintf(t->buf + t->pos, sizeof(t->buf) - t->pos, fmt, ap);
-	va_end(ap);
-	if (t->pos > sizeof(t->buf) - 1)
-		t->pos = sizeof(t->buf) - 1;
-}
-
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -68,7 +48,7 @@ static void copy_text(char *dst, const uint8_t *src, uint32_t n)
 }
 
 /* "1 MiB" for @bytes (rounded down). */
-static void add_size(struct text *t, uint64_t bytes)
+static void add_size(struct fmt_buf *t, uint64_t bytes)
 {
 	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
 	unsigned u = 0;
@@ -77,7 +57,7 @@ static void add_size(struct text *t, uint64_t bytes)
 		bytes /= 1024;
 		u++;
 	}
-	add(t, "%llu %s", (unsigned long long)bytes, units[u]);
+	fmt_add(t, "%llu %s", (unsigned long long)bytes, units[u]);
 }
 
 int scsi_result(struct storvsc *s, uint32_t asked, struct scsi_result *r, const char **why)
@@ -137,11 +117,11 @@ static bool scsi_ok(const struct scsi_result *r)
 	       r->scsi_status == SCSI_STATUS_GOOD;
 }
 
-static void add_outcome(struct text *t, const struct scsi_result *r)
+static void add_outcome(struct fmt_buf *t, const struct scsi_result *r)
 {
-	add(t, "SRB 0x%02x, SCSI 0x%02x", r->srb_status, r->scsi_status);
+	fmt_add(t, "SRB 0x%02x, SCSI 0x%02x", r->srb_status, r->scsi_status);
 	if (r->sense_key || r->asc)
-		add(t, ", sense %x/%02x/%02x", r->sense_key, r->asc, r->ascq);
+		fmt_add(t, ", sense %x/%02x/%02x", r->sense_key, r->asc, r->ascq);
 }
 
 /* @cdb on @lun, reading up to @asked bytes into s->io: 0 with the outcome in @r, or -1 (*@why). */
@@ -241,29 +221,29 @@ int iso_parse_pvd(const uint8_t *d, uint32_t n, char vol[ISO_VOLUME_ID_LEN + 1],
 
 void scsi_describe_disk(const uint8_t *d, uint32_t n, uint32_t block_len, char *buf, uint32_t size)
 {
-	struct text t = { .pos = 0 };
+	char tb[REPORT_REASON_MAX];
+	struct fmt_buf t = FMT_BUF(tb);
 	uint32_t text = 0, nonzero = 0;
 
-	t.buf[0] = '\0';
 	for (uint32_t i = 0; i < n; i++)
 		nonzero += d[i] != 0;
 	while (text < n && text < 24 && d[text] >= 0x20 && d[text] < 0x7f)
 		text++;
 	if (!nonzero)
-		add(&t, "all zeros");
+		fmt_add(&t, "all zeros");
 	if (text >= 4)
-		add(&t, "text \"%.*s\"", (int)text, (const char *)d);
+		fmt_add(&t, "text \"%.*s\"", (int)text, (const char *)d);
 	if (n >= 512 && d[510] == 0x55 && d[511] == 0xaa)
-		add(&t, "%sMBR signature", t.pos ? ", " : "");
+		fmt_add(&t, "%sMBR signature", t.len ? ", " : "");
 	if (n >= 8 && block_len <= n - 8 && !memcmp(d + block_len, "EFI PART", 8))
-		add(&t, "%sGPT header", t.pos ? ", " : "");
-	if (!t.pos && n >= 4)
-		add(&t, "data %02x %02x %02x %02x...", d[0], d[1], d[2], d[3]);
+		fmt_add(&t, "%sGPT header", t.len ? ", " : "");
+	if (!t.len && n >= 4)
+		fmt_add(&t, "data %02x %02x %02x %02x...", d[0], d[1], d[2], d[3]);
 	str_copy(buf, t.buf, size);
 }
 
 /* REPORT LUNS on LUN 0 into @luns (*@n of them); -1 when the host refused it. */
-static int report_luns(struct storvsc *s, uint8_t *luns, unsigned *n, struct text *t)
+static int report_luns(struct storvsc *s, uint8_t *luns, unsigned *n, struct fmt_buf *t)
 {
 	uint8_t cdb[12] = { SCSI_REPORT_LUNS };
 	struct scsi_result r;
@@ -272,17 +252,17 @@ static int report_luns(struct storvsc *s, uint8_t *luns, unsigned *n, struct tex
 
 	put_be32(cdb + 6, REPORT_LUNS_BYTES);
 	if (scsi_execute(s, 0, cdb, sizeof(cdb), REPORT_LUNS_BYTES, &r, &why) || !scsi_ok(&r)) {
-		add(t, "no REPORT LUNS; ");
+		fmt_add(t, "no REPORT LUNS; ");
 		return -1;
 	}
 	*n = scsi_parse_report_luns(s->io, r.moved, luns, STORVSC_MAX_LUNS, &more);
 	if (more)
-		add(t, "%u LUNs not examined; ", more);
+		fmt_add(t, "%u LUNs not examined; ", more);
 	return 0;
 }
 
 /* INQUIRY of every candidate: s->luns; storage.inquiry. Returns -1 on a failure. */
-static int inquiry_all(struct storvsc *s, const uint8_t *cand, unsigned n, struct text *t)
+static int inquiry_all(struct storvsc *s, const uint8_t *cand, unsigned n, struct fmt_buf *t)
 {
 	static const uint8_t cdb_template[6] = { SCSI_INQUIRY, 0, 0, 0, INQUIRY_STD_LEN, 0 };
 	struct scsi_result r;
@@ -315,12 +295,12 @@ static int inquiry_all(struct storvsc *s, const uint8_t *cand, unsigned n, struc
 			      s->ch->relid, cand[i], r.moved, INQUIRY_STD_LEN);
 			return -1;
 		}
-		add(t, "%sLUN %u ", s->nluns ? "; " : "", l->lun);
+		fmt_add(t, "%sLUN %u ", s->nluns ? "; " : "", l->lun);
 		if (l->type == SCSI_TYPE_DISK || l->type == SCSI_TYPE_CDROM)
-			add(t, "%s", l->type == SCSI_TYPE_DISK ? "disk" : "DVD");
+			fmt_add(t, "%s", l->type == SCSI_TYPE_DISK ? "disk" : "DVD");
 		else
-			add(t, "type 0x%02x", l->type);
-		add(t, " \"%s %s %s\"", l->vendor, l->product, l->revision);
+			fmt_add(t, "type 0x%02x", l->type);
+		fmt_add(t, " \"%s %s %s\"", l->vendor, l->product, l->revision);
 		s->nluns++;
 	}
 	if (!s->nluns)
@@ -332,7 +312,7 @@ static int inquiry_all(struct storvsc *s, const uint8_t *cand, unsigned n, struc
 }
 
 /* READ CAPACITY(10), and (16) past 2^32 blocks, for LUN @l; -1 with *@t filled on failure. */
-static int capacity(struct storvsc *s, struct stor_lun *l, struct text *t)
+static int capacity(struct storvsc *s, struct stor_lun *l, struct fmt_buf *t)
 {
 	uint8_t cdb10[10] = { SCSI_READ_CAPACITY10 }, cdb16[16] = { SCSI_SERVICE_ACTION_IN16,
 								       SCSI_SA_READ_CAPACITY16 };
@@ -345,7 +325,7 @@ static int capacity(struct storvsc *s, struct stor_lun *l, struct text *t)
 	if (r.scsi_status == SCSI_STATUS_CHECK_CONDITION && r.sense_key == SENSE_KEY_NOT_READY &&
 	    r.asc == SENSE_ASC_NO_MEDIUM) {
 		l->no_medium = true;
-		add(t, "LUN %u no medium", l->lun);
+		fmt_add(t, "LUN %u no medium", l->lun);
 		return 0;
 	}
 	if (scsi_ok(&r) && r.moved >= 4 && be32(s->io) == 0xffffffffu) {
@@ -355,23 +335,23 @@ static int capacity(struct storvsc *s, struct stor_lun *l, struct text *t)
 			goto transport;
 	}
 	if (!scsi_ok(&r)) {
-		add(t, "LUN %u READ CAPACITY(%u): ", l->lun, sixteen ? 16 : 10);
+		fmt_add(t, "LUN %u READ CAPACITY(%u): ", l->lun, sixteen ? 16 : 10);
 		add_outcome(t, &r);
 		return -1;
 	}
 	if (scsi_parse_capacity(s->io, r.moved, sixteen, l, &why))
 		goto transport;
-	add(t, "LUN %u %llu x %u B (", l->lun, (unsigned long long)l->blocks, l->block_len);
+	fmt_add(t, "LUN %u %llu x %u B (", l->lun, (unsigned long long)l->blocks, l->block_len);
 	add_size(t, l->blocks * l->block_len);
-	add(t, "%s)", sixteen ? ", READ CAPACITY(16)" : "");
+	fmt_add(t, "%s)", sixteen ? ", READ CAPACITY(16)" : "");
 	return 0;
 transport:
-	add(t, "LUN %u READ CAPACITY(%u): %s", l->lun, sixteen ? 16 : 10, why);
+	fmt_add(t, "LUN %u READ CAPACITY(%u): %s", l->lun, sixteen ? 16 : 10, why);
 	return -1;
 }
 
 /* READ(10) of a disk's first blocks or a DVD's volume descriptor; -1 on failure. */
-static int read_first(struct storvsc *s, const struct stor_lun *l, struct text *t)
+static int read_first(struct storvsc *s, const struct stor_lun *l, struct fmt_buf *t)
 {
 	uint8_t cdb[10] = { SCSI_READ10 };
 	bool dvd = l->type == SCSI_TYPE_CDROM;
@@ -381,7 +361,7 @@ static int read_first(struct storvsc *s, const struct stor_lun *l, struct text *
 	const char *why;
 
 	if (dvd && (l->block_len != ISO_SECTOR || l->blocks <= ISO_PVD_LBA)) {
-		add(t, "LUN %u: a DVD of %llu x %u B has no sector 16", l->lun,
+		fmt_add(t, "LUN %u: a DVD of %llu x %u B has no sector 16", l->lun,
 		    (unsigned long long)l->blocks, l->block_len);
 		return -1;
 	}
@@ -393,25 +373,25 @@ static int read_first(struct storvsc *s, const struct stor_lun *l, struct text *
 	cdb[7] = (uint8_t)(count >> 8);
 	cdb[8] = (uint8_t)count;
 	if (scsi_execute(s, l->lun, cdb, sizeof(cdb), bytes, &r, &why)) {
-		add(t, "LUN %u READ(10): %s", l->lun, why);
+		fmt_add(t, "LUN %u READ(10): %s", l->lun, why);
 		return -1;
 	}
 	if (!scsi_ok(&r) || r.moved != bytes) {
-		add(t, "LUN %u READ(10) of %u B at LBA %u: moved %u, ", l->lun, bytes, lba, r.moved);
+		fmt_add(t, "LUN %u READ(10) of %u B at LBA %u: moved %u, ", l->lun, bytes, lba, r.moved);
 		add_outcome(t, &r);
 		return -1;
 	}
 	if (!dvd) {
 		scsi_describe_disk(s->io, bytes, l->block_len, what, sizeof(what));
-		add(t, "LUN %u LBA 0-%u: %s", l->lun, count - 1, what);
+		fmt_add(t, "LUN %u LBA 0-%u: %s", l->lun, count - 1, what);
 		return 0;
 	}
 	if (iso_parse_pvd(s->io, bytes, vol, &vblocks)) {
-		add(t, "LUN %u sector 16 is no ISO 9660 volume descriptor (%02x \"%.5s\")", l->lun,
+		fmt_add(t, "LUN %u sector 16 is no ISO 9660 volume descriptor (%02x \"%.5s\")", l->lun,
 		    s->io[0], (const char *)s->io + 1);
 		return -1;
 	}
-	add(t, "LUN %u sector 16: CD001, volume \"%s\", %u blocks", l->lun, vol, vblocks);
+	fmt_add(t, "LUN %u sector 16: CD001, volume \"%s\", %u blocks", l->lun, vol, vblocks);
 	return 0;
 }
 
@@ -419,10 +399,10 @@ void storvsc_scan(struct storvsc *s)
 {
 	uint8_t cand[STORVSC_MAX_LUNS];
 	unsigned n = 0;
-	struct text t = { .pos = 0 }, cap = { .pos = 0 }, rd = { .pos = 0 };
+	char tb[REPORT_REASON_MAX], capb[REPORT_REASON_MAX], rdb[REPORT_REASON_MAX];
+	struct fmt_buf t = FMT_BUF(tb), cap = FMT_BUF(capb), rd = FMT_BUF(rdb);
 	int bad = 0;
 
-	t.buf[0] = cap.buf[0] = rd.buf[0] = '\0';
 	if (report_luns(s, cand, &n, &t))
 		for (n = 0; n < PROBE_LUNS; n++)
 			cand[n] = (uint8_t)n;
@@ -431,11 +411,11 @@ void storvsc_scan(struct storvsc *s)
 	for (unsigned i = 0; i < s->nluns && !bad; i++) {
 		if (s->luns[i].type != SCSI_TYPE_DISK && s->luns[i].type != SCSI_TYPE_CDROM)
 			continue;
-		add(&cap, "%s", cap.pos ? "; " : "");
+		fmt_add(&cap, "%s", cap.len ? "; " : "");
 		bad = capacity(s, &s->luns[i], &cap);
 	}
 	check_that("storage.capacity", !bad, "relid %u: %s", s->ch->relid,
-		   cap.pos ? cap.buf : "no disk or DVD");
+		   cap.len ? cap.buf : "no disk or DVD");
 	if (bad)
 		return;
 	for (unsigned i = 0; i < s->nluns && !bad; i++) {
@@ -443,10 +423,10 @@ void storvsc_scan(struct storvsc *s)
 
 		if ((l->type != SCSI_TYPE_DISK && l->type != SCSI_TYPE_CDROM) || l->no_medium)
 			continue;
-		add(&rd, "%s", rd.pos ? "; " : "");
+		fmt_add(&rd, "%s", rd.len ? "; " : "");
 		bad = read_first(s, l, &rd);
 	}
-	if (!rd.pos)
+	if (!rd.len)
 		check("storage.read", CHECK_SKIP, "relid %u: nothing to read (no medium)", s->ch->relid);
 	else
 		check_that("storage.read", !bad, "relid %u: %s", s->ch->relid, rd.buf);

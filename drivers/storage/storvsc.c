@@ -40,10 +40,7 @@ void storvsc_finding(struct storvsc *s, const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
-	if (s->findings++ == 0)
-		check("storage.protocol", CHECK_FAIL, "relid %u: %s", s->ch->relid, reason);
-	else
-		log_printf("hvprobe: storage: relid %u: %s\n", s->ch->relid, reason);
+	report_finding("storage.protocol", CHECK_FAIL, &s->findings, "relid %u: %s", s->ch->relid, reason);
 }
 
 void storvsc_tolerate(struct storvsc *s, const char *fmt, ...)
@@ -181,8 +178,8 @@ static int init_step(struct storvsc *s, uint32_t op, const char *name)
 /* QUERY_PROTOCOL_VERSION newest first (REVISION_MISMATCH: try the next): storage.version. */
 static int negotiate(struct storvsc *s)
 {
-	char refused[48] = "";
-	size_t pos = 0;
+	char refused[48];
+	struct fmt_buf fb = FMT_BUF(refused);
 	struct vstor_packet p;
 	const char *why;
 
@@ -198,10 +195,7 @@ static int negotiate(struct storvsc *s)
 			return -1;
 		}
 		if (s->resp.status == VSTOR_STATUS_REVISION_MISMATCH) {
-			pos += (size_t)fmt_snprintf(refused + pos, sizeof(refused) - pos, "%s%u.%u",
-						    pos ? ", " : "", v >> 8, v & 0xff);
-			if (pos >= sizeof(refused))
-				pos = sizeof(refused) - 1;
+			fmt_add(&fb, "%s%u.%u", fb.len ? ", " : "", v >> 8, v & 0xff);
 			continue;
 		}
 		if (s->resp.status != VSTOR_STATUS_SUCCESS) {
@@ -219,7 +213,7 @@ static int negotiate(struct storvsc *s)
 		check("storage.version",
 		      s->resp.version.major_minor == v ? CHECK_PASS : CHECK_WARN,
 		      "relid %u: protocol %u.%u%s%s%s, echoed as 0x%04x", s->ch->relid, v >> 8,
-		      v & 0xff, pos ? " (refused: " : "", refused, pos ? ")" : "",
+		      v & 0xff, fb.len ? " (refused: " : "", refused, fb.len ? ")" : "",
 		      s->resp.version.major_minor);
 		return 0;
 	}

@@ -285,8 +285,8 @@ static int try_version(uint32_t v, bool *no_vmbus)
 
 static bool negotiate(uint32_t forced)
 {
-	char vs[12], tried[128] = "", late[96] = "";
-	size_t pos = 0;
+	char vs[12], tried[128], late[96] = "";
+	struct fmt_buf fb = FMT_BUF(tried);
 	bool no_vmbus = false;
 
 	for (size_t i = 0; i < ARRAY_SIZE(versions); i++) {
@@ -305,10 +305,7 @@ static bool negotiate(uint32_t forced)
 		if (r < 0)
 			return false;
 		if (r == 0) {
-			pos += (size_t)fmt_snprintf(tried + pos, sizeof(tried) - pos, "%s%s",
-						    pos ? ", " : "", vmbus_version_str(v, vs));
-			if (pos >= sizeof(tried))
-				pos = sizeof(tried) - 1;
+			fmt_add(&fb, "%s%s", fb.len ? ", " : "", vmbus_version_str(v, vs));
 			continue;
 		}
 		vmb.version = v;
@@ -320,10 +317,10 @@ static bool negotiate(uint32_t forced)
 				     (unsigned long long)(VMBUS_REPLY_USUAL_NS / 1000000000ull));
 		check("vmbus.connect", late[0] ? CHECK_WARN : CHECK_PASS,
 		      "version %s on message connection %u%s%s%s%s", vmbus_version_str(v, vs),
-		      vmb.msg_conn_id, pos ? " (refused: " : "", tried, pos ? ")" : "", late);
+		      vmb.msg_conn_id, fb.len ? " (refused: " : "", tried, fb.len ? ")" : "", late);
 		return true;
 	}
-	if (forced && !pos)
+	if (forced && !fb.len)
 		check("vmbus.connect", CHECK_FAIL, "vmbus_version=%s is not a VMBus version",
 		      vmbus_version_str(forced, vs));
 	else
@@ -339,8 +336,6 @@ static bool alloffers_seen(void *ctx)
 	return vmb.alloffers;
 }
 
-const struct vmbus_device *vmbus_device_at(unsigned i);
-
 /* Is @d on offer (an offer of its class, not rescinded)? */
 static bool offered(const struct vmbus_device *d)
 {
@@ -353,8 +348,8 @@ static bool offered(const struct vmbus_device *d)
 static void request_offers(void)
 {
 	struct vmbus_msg_header req = { VMBUS_MSG_REQUESTOFFERS, 0 };
-	char list[200] = "", missing[160] = "", rescinded[120] = "";
-	size_t lp = 0, mp = 0, rp = 0;
+	char list[200], missing[160], rescinded[120];
+	struct fmt_buf lb = FMT_BUF(list), mb = FMT_BUF(missing), rb = FMT_BUF(rescinded);
 	unsigned noffers = 0;
 	const struct vmbus_device *d;
 
@@ -390,25 +385,20 @@ static void request_offers(void)
 		const struct vmbus_channel *ch = &vmb.channels[i];
 
 		if (ch->state == CH_RESCINDED) {
-			if (rp < sizeof(rescinded))
-				rp += (size_t)fmt_snprintf(rescinded + rp, sizeof(rescinded) - rp, "%s%s(%u)",
-							   rp ? ", " : "; rescinded before ALLOFFERS_DELIVERED: ",
-							   ch->dev ? ch->dev->name : "unknown", ch->relid);
+			fmt_add(&rb, "%s%s(%u)", rb.len ? ", " : "; rescinded before ALLOFFERS_DELIVERED: ",
+				ch->dev ? ch->dev->name : "unknown", ch->relid);
 			continue;
 		}
 		noffers++;
-		if (lp < sizeof(list))
-			lp += (size_t)fmt_snprintf(list + lp, sizeof(list) - lp, "%s%s(%u)",
-						   lp ? ", " : "", ch->dev ? ch->dev->name : "unknown",
-						   ch->relid);
+		fmt_add(&lb, "%s%s(%u)", lb.len ? ", " : "", ch->dev ? ch->dev->name : "unknown",
+			ch->relid);
 	}
 	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
-		if (options_requires(d->name, d->required) && !offered(d) && mp < sizeof(missing))
-			mp += (size_t)fmt_snprintf(missing + mp, sizeof(missing) - mp, "%s%s",
-						   mp ? ", " : "", d->name);
+		if (options_requires(d->name, d->required) && !offered(d))
+			fmt_add(&mb, "%s%s", mb.len ? ", " : "", d->name);
 	}
 	/* the expectation profile's list (kernel/options.c, require=): a Hyper-V VM gets these offers */
-	if (mp)
+	if (mb.len)
 		check("vmbus.offers", CHECK_FAIL, "missing %s; offered: %s%s", missing,
 		      noffers ? list : "nothing", rescinded);
 	else

@@ -95,8 +95,13 @@ void vmbus_finish(void);
 /* The negotiated version, 0 when not connected. */
 uint32_t vmbus_version(void);
 
-/* The device table (devices.c). */
+/*
+ * The device table (drivers/devices.c, above the bus: it names every
+ * driver): the row of class @class, NULL when unknown.
+ */
 const struct vmbus_device *vmbus_device_find(const struct guid *class);
+/* The @i-th row of the device table (0-based), NULL past the end. */
+const struct vmbus_device *vmbus_device_at(unsigned i);
 
 /* Format a version word as "4.0". */
 const char *vmbus_version_str(uint32_t v, char buf[12]);

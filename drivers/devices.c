@@ -1,5 +1,14 @@
 /*
- * The device table: class GUID -> driver (the class GUIDs of Linux
+ * The device table: class GUID -> driver.
+ *
+ * Why here, in drivers/ and not in drivers/vmbus or kernel/: the table is
+ * the one file that names every driver, so it sits above the bus (which
+ * reaches it only through vmbus_device_find() and vmbus_device_at() in
+ * drivers/vmbus/vmbus.h, and includes no driver) and beside the drivers it
+ * lists; kernel/ then needs no driver's header to know the devices, and
+ * hvsim and the fuzz targets link it with the rest of the portable code.
+ *
+ * The rows (the class GUIDs of Linux
  * include/linux/hyperv.h HV_*_GUID and drivers/hv/channel_mgmt.c vmbus_devs).
  * Adding a device is adding a file and a row.  Offers whose class is not
  * here are logged and left closed; rows without ops are named in the log
@@ -46,9 +55,6 @@ const struct vmbus_device *vmbus_device_find(const struct guid *class)
 			return &devices[i];
 	return NULL;
 }
-
-/* The table itself, for the offer check (which required devices are missing). */
-const struct vmbus_device *vmbus_device_at(unsigned i);
 
 const struct vmbus_device *vmbus_device_at(unsigned i)
 {
