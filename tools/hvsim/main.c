@@ -12,7 +12,7 @@
  *   quirk = ic_txid_zero           a legal host habit (repeatable, see --list); a
  *                                  profile's own quirks are always on
  *   expect = ...                   read by tests/sim/run, ignored here
- * and for the VMBus host (vmbus.c; without them the profile's defaults apply):
+ * and for the VMBus host (vmbus/vmbus.c; without them the profile's defaults apply):
  *   vmbus = 5.2                    highest version accepted: none, 0.13, 1.1, 2.4,
  *                                  3.0, 4.0, 4.1, 5.0, 5.1, 5.2, 5.3 or 6.0
  *   vmbus_conn_id = 1              msg_conn_id answered for >= 5.0 (default 1)
@@ -25,7 +25,7 @@
  *                                  GPADL_HEADER, INITIATE_CONTACT...) only that one
  *   vmbus_ping = N                 after each open, N "hvsim ping <n>" packets
  *   vmbus_trace = 1                every VMBus message and packet on stderr
- * and for the integration services (ic_host.c):
+ * and for the integration services (ic/ic_host.c):
  *   shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]
  *                                  the shutdown IC asks the guest to shut down
  *                                  SECONDS after boot (virtual time); flags 1
@@ -37,12 +37,12 @@
  *                                  is framework (1.0 3.0), heartbeat (1.0 3.0),
  *                                  shutdown (1.0 3.0 3.1 3.2) or timesync
  *                                  (1.0 3.0 4.0)
- * and for the keyboard, mouse and Dynamic Memory hosts (input_dm.h):
+ * and for the keyboard, mouse and Dynamic Memory hosts (vmbus/input_dm.h):
  *   key = SECONDS CODE [release] [e0] [e1] [unicode]
  *   pointer = SECONDS X Y BUTTONS
  *   balloon | unballoon | hot_add = SECONDS PAGES   (unballoon: [skip=K])
  *   dm_version = 2.0|1.0|0.3       dm_status_reports = 1|0       dm_hot_remove = 0|1
- * and for the KVP, VSS and guest file copy hosts (ic_services.h):
+ * and for the KVP, VSS and guest file copy hosts (ic/ic_services.h):
  *   kvp_host | kvp_set | kvp_get | kvp_delete | kvp_enumerate | kvp_count |
  *   kvp_ip | kvp_fill | kvp_poll = ...
  *   vss = backup|all [at=SECONDS]
@@ -61,10 +61,10 @@
 #include "kernel/cpu.h"
 #include "lib/log.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/ic_services.h"
-#include "tools/hvsim/input_dm.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/ic/ic_services.h"
+#include "tools/hvsim/vmbus/input_dm.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 #define ARENA_GPA 0x10000000ull   /* guest RAM starts at 256 MiB */
 #define ARENA_SIZE (64ull << 20)
@@ -370,9 +370,9 @@ static void read_scenario(const char *path)
 		else if (!strcmp(key, "ic_versions"))
 			set_ic_versions(val);
 		else if (sim_input_dm_key(key, val))
-			; /* key, pointer, balloon, unballoon, hot_add, dm_* (input_dm.h) */
+			; /* key, pointer, balloon, unballoon, hot_add, dm_* (vmbus/input_dm.h) */
 		else if (sim_ic_services_key(key, val))
-			; /* kvp_*, vss, fcopy (ic_services.h) */
+			; /* kvp_*, vss, fcopy (ic/ic_services.h) */
 		else if (strcmp(key, "expect") && strcmp(key, "about")) {
 			fprintf(stderr, "%s:%u: unknown key '%s'\n", path, lineno, key);
 			exit(2);

@@ -14,8 +14,8 @@
 
 #include "drivers/ic/vss_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/ic_services.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/ic/ic_services.h"
 
 #define NS_PER_S 1000000000ull
 #define MAX_VHD_COUNT 260

@@ -1,7 +1,7 @@
 /*
  * hvsim's integration-service hosts (OpenVMM hyperv_ic):
  * the parent partition's side of heartbeat, shutdown and time sync.  Each
- * is a device row (vmbus_dev.c) whose .data names its service; all share
+ * is a device row (vmbus/vmbus_dev.c) whose .data names its service; all share
  * the hooks below.  The host speaks first (NEGOTIATE), keeps one
  * transaction outstanding per channel and checks every answer.
  *
@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 #include "drivers/ic/ic_regs.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 #define SIM_IC_MAX_VERSIONS 8
 #define SIM_IC_MESSAGE_MAX 128     /* shutdown display text, ASCII (sent as UTF-16) */

@@ -28,7 +28,7 @@
  * The IC misbehaviours (hvsim.h) each break one rule, on the heartbeat
  * channel unless they belong to time sync, and say so on stderr.
  */
-#include "tools/hvsim/ic_host.h"
+#include "tools/hvsim/ic/ic_host.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 #define STATUS_GPADL_FAILED 0x8000ffffu /* E_UNEXPECTED, OpenVMM's GPADL_CREATED error */
 #define STATUS_UNSUCCESSFUL 0xc0000001u /* NTSTATUS, a failed open */
