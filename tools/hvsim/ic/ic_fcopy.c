@@ -285,7 +285,7 @@ static void fcopy_report(const struct ic_host *h)
 }
 
 const struct sim_ic_service sim_ic_fcopy = {
-	"fcopy", IC_MSG_FCOPY, &fcopy_versions, fcopy_host_start, fcopy_pump, fcopy_answer, fcopy_report,
+	"fcopy", IC_MSG_FCOPY, &fcopy_versions, fcopy_host_start, fcopy_pump, fcopy_answer, fcopy_report, NULL,
 };
 
 /* "fcopy = NAME SIZE [path=P] [overwrite] [cancel=N] [at=SECONDS]" */

@@ -430,7 +430,7 @@ static void kvp_report(const struct ic_host *h)
 }
 
 const struct sim_ic_service sim_ic_kvp = {
-	"kvp", IC_MSG_KVP, &kvp_versions, kvp_start, kvp_pump, kvp_answer, kvp_report,
+	"kvp", IC_MSG_KVP, &kvp_versions, kvp_start, kvp_pump, kvp_answer, kvp_report, NULL,
 };
 
 /* ---- scenario keys ---- */

@@ -173,7 +173,7 @@ static void vss_report(const struct ic_host *h)
 }
 
 const struct sim_ic_service sim_ic_vss = {
-	"vss", IC_MSG_VSS, &vss_versions, vss_start, vss_pump, vss_answer, vss_report,
+	"vss", IC_MSG_VSS, &vss_versions, vss_start, vss_pump, vss_answer, vss_report, NULL,
 };
 
 /* "vss = backup|all [at=SECONDS]" */
