@@ -111,7 +111,7 @@ void sim_at(uint64_t when_ns, void (*fn)(uint64_t arg), uint64_t arg);
 /* ---- hypercalls (hyperv/hypercall.c) ---- */
 uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output);
 
-/* ---- the VMBus host (vmbus/vmbus.c; devices and rings: vmbus/vmbus.h) ---- */
+/* ---- the VMBus host (vmbus/control.c, config.c, report.c; devices and rings: vmbus/vmbus.h) ---- */
 /* After the scenario is read: the profile's defaults, the offered channels. */
 void sim_vmbus_init(void);
 /* HvPostMessage / HvSignalEvent reaching VMBus: an HV_STATUS. */

@@ -12,7 +12,7 @@
  *   quirk = ic_txid_zero           a legal host habit (repeatable, see --list); a
  *                                  profile's own quirks are always on
  *   expect = ...                   read by tests/sim/run, ignored here
- * and for the VMBus host (vmbus/vmbus.c; without them the profile's defaults apply):
+ * and for the VMBus host (vmbus/config.c; without them the profile's defaults apply):
  *   vmbus = 5.2                    highest version accepted: none, 0.13, 1.1, 2.4,
  *                                  3.0, 4.0, 4.1, 5.0, 5.1, 5.2, 5.3 or 6.0
  *   vmbus_conn_id = 1              msg_conn_id answered for >= 5.0 (default 1)
