@@ -92,10 +92,10 @@ unit: $(UNIT_TESTS)
 
 # ---- hvsim: the portable code against the simulated host -----------------
 
-# hvsim mirrors drivers/: main.c at the top, one directory per area
+# hvsim mirrors drivers/: main.c and scenario.c (the run) at the top, one directory per area
 HVSIM_DIRS := hyperv vmbus ic input balloon storage net
-HVSIM_HOST_SRC := $(foreach d,$(HVSIM_DIRS),$(wildcard tools/hvsim/$(d)/*.c))
-SIM_SRC := $(PORTABLE_SRC) tools/hvsim/main.c $(HVSIM_HOST_SRC)
+HVSIM_HOST_SRC := tools/hvsim/usage.c $(foreach d,$(HVSIM_DIRS),$(wildcard tools/hvsim/$(d)/*.c))
+SIM_SRC := $(PORTABLE_SRC) tools/hvsim/main.c tools/hvsim/scenario.c $(HVSIM_HOST_SRC)
 SIM_HDR := $(wildcard kernel/*.h lib/*.h drivers/*/*.h tools/hvsim/*.h tools/hvsim/*.def) \
 	$(foreach d,$(HVSIM_DIRS),$(wildcard tools/hvsim/$(d)/*.h))
 

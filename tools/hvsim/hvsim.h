@@ -124,4 +124,19 @@ void sim_vmbus_report(void);
 int sim_rdmsr(uint32_t msr, uint64_t *val);
 int sim_wrmsr(uint32_t msr, uint64_t val);
 
+/* ---- scenario files (scenario.c: one table of keys) ---- */
+/* Read scenario @path; exits (status 2) on an unknown key or a bad value. */
+void sim_scenario_read(const char *path);
+/* --list: the scenario keys. */
+void sim_scenario_list(void);
+/* A bad command line or scenario value: message on stderr, exit status 2. */
+__attribute__((noreturn)) void sim_usage_error(const char *msg, const char *arg);
+/* A decimal or 0x number that fits @max; exits on anything else. */
+unsigned long sim_scenario_number(const char *key, const char *val, unsigned long max);
+/* The main-area keys (main.c): profile, guest, misbehave, quirk. */
+void sim_key_profile(const char *key, char *val);
+void sim_key_guest(const char *key, char *val);
+void sim_key_misbehave(const char *key, char *val);
+void sim_key_quirk(const char *key, char *val);
+
 #endif

@@ -687,3 +687,21 @@ const char *sim_ic_status_name(uint32_t s)
 {
 	return status_name(s);
 }
+
+/* "ic_versions = LIST M.m [M.m...]": replaces what NEGOTIATE offers for LIST. */
+void sim_ic_key_versions(const char *key, char *val)
+{
+	char *save = NULL, *tok = strtok_r(val, " \t", &save);
+	struct sim_ic_versions *l = tok ? sim_ic_versions_named(tok) : NULL;
+
+	if (!l)
+		sim_usage_error("ic_versions: not framework, heartbeat, shutdown or timesync", tok);
+	l->n = 0;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (l->n == SIM_IC_MAX_VERSIONS || sim_ic_version_parse(tok, &l->v[l->n]))
+			sim_usage_error("bad or too many IC versions", tok);
+		l->n++;
+	}
+	if (!l->n)
+		sim_usage_error("ic_versions lists no version", NULL);
+}

@@ -5,7 +5,7 @@
  * whose .data names its service; all share the hooks below.  The host speaks first (NEGOTIATE), keeps one
  * transaction outstanding per channel and checks every answer.
  *
- * Scenario keys (main.c) fill sim_ic_cfg:
+ * Scenario keys (scenario.c's table: sim_ic_key_*) fill sim_ic_cfg:
  *   shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]
  *   ic_versions = framework|heartbeat|shutdown|timesync M.m [M.m...]
  */
@@ -43,6 +43,9 @@ extern struct sim_ic_config sim_ic_cfg;
 struct sim_ic_versions *sim_ic_versions_named(const char *name);
 /* "3.0" -> *v; 0 on success. */
 int sim_ic_version_parse(const char *s, struct ic_version *v);
+/* "shutdown = ..." (ic_shutdown.c) and "ic_versions = ..." (ic_host.c). */
+void sim_ic_key_shutdown(const char *key, char *val);
+void sim_ic_key_versions(const char *key, char *val);
 
 /* The services (a device row's .data). */
 struct sim_ic_service;

@@ -154,3 +154,33 @@ static void sd_report(const struct ic_host *h)
 const struct sim_ic_service sim_ic_shutdown = {
 	"shutdown", IC_MSG_SHUTDOWN, &sim_ic_cfg.shutdown, sd_start, sd_pump, sd_answer, sd_report, sd_open,
 };
+
+/* "shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]" */
+void sim_ic_key_shutdown(const char *key, char *val)
+{
+	struct sim_ic_config *c = &sim_ic_cfg;
+	char *msg = strstr(val, "message="), *save = NULL, *tok;
+
+	if (msg) {
+		*msg = '\0';
+		msg += 8;
+		if (strlen(msg) >= sizeof(c->shutdown_message))
+			sim_usage_error("shutdown message too long", msg);
+		strcpy(c->shutdown_message, msg);
+	}
+	tok = strtok_r(val, " \t", &save);
+	if (!tok)
+		sim_usage_error("shutdown needs SECONDS", NULL);
+	c->shutdown_ns = sim_scenario_number("shutdown", tok, 86400) * 1000000000ull;
+	c->shutdown_set = true;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!strncmp(tok, "flags=", 6))
+			c->shutdown_flags = (uint32_t)sim_scenario_number("shutdown flags", tok + 6, UINT32_MAX);
+		else if (!strncmp(tok, "reason=", 7))
+			c->shutdown_reason = (uint32_t)sim_scenario_number("shutdown reason", tok + 7, UINT32_MAX);
+		else if (!strncmp(tok, "timeout=", 8))
+			c->shutdown_timeout = (uint32_t)sim_scenario_number("shutdown timeout", tok + 8, UINT32_MAX);
+		else
+			sim_usage_error("bad shutdown option", tok);
+	}
+}

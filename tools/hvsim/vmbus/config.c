@@ -1,7 +1,7 @@
 /*
  * hvsim's VMBus host, configuration: the versions it knows, the scenario's
- * VMBus settings (sim_vmbus_cfg) and the set-up that turns them and the
- * profile's defaults into offered channels.
+ * VMBus keys (scenario.c's table calls the sim_vmbus_key_* parsers) and the
+ * set-up that turns them and the profile's defaults into offered channels.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -175,4 +175,79 @@ void sim_vmbus_init(void)
 		channels[0].relid = 1; /* connection ids stay apart */
 		channels[1].relid = 1;
 	}
+}
+
+/* ---- the scenario's VMBus keys (scenario.c's table) ---- */
+
+/* "vmbus = 5.2": the highest version accepted (none: no VMBus). */
+void sim_vmbus_key_version(const char *key, char *val)
+{
+	if (sim_vmbus_version_parse(val, &sim_vmbus_cfg.max_version))
+		sim_usage_error("unknown VMBus version", val);
+	sim_vmbus_cfg.version_set = true;
+}
+
+/* "vmbus_conn_id = N": msg_conn_id answered for >= 5.0. */
+void sim_vmbus_key_conn_id(const char *key, char *val)
+{
+	sim_vmbus_cfg.conn_id = (uint32_t)sim_scenario_number(key, val, UINT32_MAX);
+}
+
+/* "vmbus_ping = N": N pings after each open. */
+void sim_vmbus_key_ping(const char *key, char *val)
+{
+	sim_vmbus_cfg.ping = (unsigned)sim_scenario_number(key, val, 1000);
+}
+
+/* "vmbus_trace = 1": every message and packet on stderr. */
+void sim_vmbus_key_trace(const char *key, char *val)
+{
+	sim_vmbus_cfg.trace = sim_scenario_number(key, val, 1);
+}
+
+/* "offer = NAME [relid=N] [instance=GUID]" or "offer = none" */
+void sim_vmbus_key_offer(const char *key, char *val)
+{
+	struct sim_vmbus_config *c = &sim_vmbus_cfg;
+	struct sim_offer_cfg *o;
+	char *save = NULL, *tok = strtok_r(val, " \t", &save);
+
+	c->offers_set = true;
+	if (tok && !strcmp(tok, "none"))
+		return;
+	if (c->noffers == SIM_VMBUS_MAX_OFFERS)
+		sim_usage_error("too many offers", tok);
+	o = &c->offers[c->noffers];
+	memset(o, 0, sizeof(*o));
+	o->dev = tok ? sim_device_find(tok) : NULL;
+	if (!o->dev)
+		sim_usage_error("unknown VMBus device", tok ? tok : "(none)");
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (!strncmp(tok, "relid=", 6)) {
+			o->relid = (uint32_t)sim_scenario_number("relid", tok + 6, VMBUS_MAX_RELID);
+			if (!o->relid)
+				sim_usage_error("relid 0 is reserved", tok);
+		} else if (!strncmp(tok, "instance=", 9) && !guid_parse(tok + 9, &o->instance)) {
+			o->instance_set = true;
+		} else {
+			sim_usage_error("bad offer option", tok);
+		}
+	}
+	c->noffers++;
+}
+
+/* "vmbus_delay_ms = N [MESSAGE]": every control message, or only MESSAGE, handled N ms later. */
+void sim_vmbus_key_delay(const char *key, char *val)
+{
+	char *save = NULL, *ms = strtok_r(val, " \t", &save), *name = strtok_r(NULL, " \t", &save);
+	uint64_t ns = sim_scenario_number("vmbus_delay_ms", ms ? ms : "", 600000) * 1000000ull;
+
+	if (!name) {
+		sim_vmbus_cfg.delay_ns = ns;
+		return;
+	}
+	sim_vmbus_cfg.delay_type = sim_vmbus_msg_type(name);
+	if (!sim_vmbus_cfg.delay_type || strtok_r(NULL, " \t", &save))
+		sim_usage_error("vmbus_delay_ms: N, then at most one message a guest sends", name);
+	sim_vmbus_cfg.delay_type_ns = ns;
 }

@@ -9,7 +9,7 @@
  *                  status reports read and judged, balloon, unballoon and
  *                  hot-add requests at the scenario's times; it poisons the
  *                  pages it gets and checks them when it gives them back
- * Scenario keys (main.c hands them to sim_input_dm_key):
+ * Scenario keys (scenario.c's table hands them to sim_input_dm_key):
  *   key = SECONDS CODE [release] [e0] [e1] [unicode]   one keystroke
  *   pointer = SECONDS X Y BUTTONS                      one input report
  *   balloon = SECONDS PAGES                            BALLOON_REQUEST

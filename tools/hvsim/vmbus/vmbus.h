@@ -163,6 +163,13 @@ const char *sim_vmbus_version_name(uint32_t v, char *buf);
 uint32_t sim_vmbus_msg_type(const char *name);
 /* --list: the versions and the offerable devices. */
 void sim_vmbus_list(void);
+/* The scenario's VMBus keys (scenario.c's table): vmbus, vmbus_conn_id, offer, vmbus_delay_ms, vmbus_ping, vmbus_trace. */
+void sim_vmbus_key_version(const char *key, char *val);
+void sim_vmbus_key_conn_id(const char *key, char *val);
+void sim_vmbus_key_offer(const char *key, char *val);
+void sim_vmbus_key_delay(const char *key, char *val);
+void sim_vmbus_key_ping(const char *key, char *val);
+void sim_vmbus_key_trace(const char *key, char *val);
 
 /* ---- inside the host (control.c <-> vmbus_ring.c; the rest: vmbus_host.h) ---- */
 /* A guest protocol error: logged on stderr and counted (here and in sim.guest_errors). */
