@@ -92,15 +92,18 @@ unit: $(UNIT_TESTS)
 
 # ---- hvsim: the portable code against the simulated host -----------------
 
-SIM_SRC := $(PORTABLE_SRC) $(wildcard tools/hvsim/*.c)
-SIM_HDR := $(wildcard kernel/*.h lib/*.h drivers/*/*.h tools/hvsim/*.h)
+# hvsim mirrors drivers/: main.c and scenario.c (the run) at the top, one directory per area
+HVSIM_DIRS := hyperv vmbus ic input balloon storage net
+HVSIM_HOST_SRC := tools/hvsim/usage.c $(foreach d,$(HVSIM_DIRS),$(wildcard tools/hvsim/$(d)/*.c))
+SIM_SRC := $(PORTABLE_SRC) tools/hvsim/main.c tools/hvsim/scenario.c $(HVSIM_HOST_SRC)
+SIM_HDR := $(wildcard kernel/*.h lib/*.h drivers/*/*.h tools/hvsim/*.h tools/hvsim/*.def) \
+	$(foreach d,$(HVSIM_DIRS),$(wildcard tools/hvsim/$(d)/*.h))
 
 $(B)/sim/hvprobe-sim: $(SIM_SRC) $(SIM_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(HCFLAGS) -o $@ $(SIM_SRC)
 
-# hvsim's VMBus host self-test: the host's own files, no guest drivers
-HVSIM_HOST_SRC := $(filter-out tools/hvsim/main.c,$(wildcard tools/hvsim/*.c))
+# hvsim's VMBus host self-test: the host's own files (HVSIM_HOST_SRC), no guest drivers
 $(B)/hvsim-test/vmbus_selftest: tools/hvsim/test/vmbus_selftest.c $(HVSIM_HOST_SRC) $(SIM_HDR) \
 		lib/guid.c lib/pagealloc.c lib/str.c
 	@mkdir -p $(dir $@)

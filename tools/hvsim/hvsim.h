@@ -6,7 +6,7 @@
  * guest-physical memory arena, SynIC message delivery with the
  * MessagePending/EOM protocol, event flags, interrupt injection,
  * virtual time (a scenario that waits minutes runs in milliseconds), and
- * the host's side of VMBus (vmbus.h: connection, offers, GPADLs, channels,
+ * the host's side of VMBus (vmbus/vmbus.h: connection, offers, GPADLs, channels,
  * ring buffers, a device table).
  */
 #ifndef HVSIM_H
@@ -22,7 +22,7 @@
 #include "drivers/hyperv/hv_regs.h"
 #include "kernel/cpu.h"
 
-/* ---- host profiles (profile.c) ---- */
+/* ---- host profiles (hyperv/profile.c) ---- */
 struct sim_profile {
 	const char *name;
 	const char *about;
@@ -38,7 +38,7 @@ struct sim_profile {
 	uint32_t max_vps, max_lps;
 	uint8_t hypercall_code[8]; /* what the host writes into the hypercall page */
 	uint32_t vmbus_version;    /* highest VMBus version the host accepts; 0 = none */
-	const char *vmbus_offers;  /* the devices it offers by default (vmbus_dev.c names) */
+	const char *vmbus_offers;  /* the devices it offers by default (vmbus/vmbus_dev.c names) */
 	const char *quirks;        /* quirks.def names, space-separated; NULL: none */
 };
 
@@ -64,7 +64,7 @@ extern bool sim_mb[MB_COUNT];
 extern const char *const sim_quirk_names[QUIRK_COUNT];
 extern bool sim_quirk[QUIRK_COUNT];
 
-/* ---- the simulated machine (cpu.c) ---- */
+/* ---- the simulated machine (hyperv/cpu.c) ---- */
 struct sim {
 	const struct sim_profile *profile;
 	uint64_t now_ns;           /* virtual time */
@@ -84,7 +84,7 @@ struct sim {
 
 extern struct sim sim;
 
-/* Give the guest @size bytes of RAM at guest physical address @gpa (cpu.c). */
+/* Give the guest @size bytes of RAM at guest physical address @gpa (hyperv/cpu.c). */
 void sim_memory_init(uint64_t gpa, uint64_t size);
 
 /* Guest physical address -> host pointer; NULL unless [gpa, gpa+len) is RAM. */
@@ -93,7 +93,7 @@ void *sim_gpa(uint64_t gpa, uint64_t len);
 /* Raise SINT @sint on the guest's local APIC (if enabled and unmasked). */
 void sim_raise_sint(unsigned sint);
 
-/* ---- the host's SynIC side (synic.c) ---- */
+/* ---- the host's SynIC side (hyperv/synic.c) ---- */
 /* Queue a message for SINT @sint; delivered when the slot is free. */
 void sim_post_to_guest(unsigned sint, uint32_t type, const void *payload, uint8_t size);
 /* The guest wrote EOM, or enabled its message page: deliver what is queued. */
@@ -108,10 +108,10 @@ uint64_t sim_run_events(void);
 /* A timed host event. */
 void sim_at(uint64_t when_ns, void (*fn)(uint64_t arg), uint64_t arg);
 
-/* ---- hypercalls (hypercall.c) ---- */
+/* ---- hypercalls (hyperv/hypercall.c) ---- */
 uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output);
 
-/* ---- the VMBus host (vmbus.c; devices and rings: vmbus.h) ---- */
+/* ---- the VMBus host (vmbus/control.c, config.c, report.c; devices and rings: vmbus/vmbus.h) ---- */
 /* After the scenario is read: the profile's defaults, the offered channels. */
 void sim_vmbus_init(void);
 /* HvPostMessage / HvSignalEvent reaching VMBus: an HV_STATUS. */
@@ -120,8 +120,23 @@ uint16_t sim_vmbus_signal(uint32_t connection_id, uint16_t flag);
 /* What the host saw, on stderr at power off. */
 void sim_vmbus_report(void);
 
-/* ---- MSRs (msr.c) ---- */
+/* ---- MSRs (hyperv/msr.c) ---- */
 int sim_rdmsr(uint32_t msr, uint64_t *val);
 int sim_wrmsr(uint32_t msr, uint64_t val);
+
+/* ---- scenario files (scenario.c: one table of keys) ---- */
+/* Read scenario @path; exits (status 2) on an unknown key or a bad value. */
+void sim_scenario_read(const char *path);
+/* --list: the scenario keys. */
+void sim_scenario_list(void);
+/* A bad command line or scenario value: message on stderr, exit status 2. */
+__attribute__((noreturn)) void sim_usage_error(const char *msg, const char *arg);
+/* A decimal or 0x number that fits @max; exits on anything else. */
+unsigned long sim_scenario_number(const char *key, const char *val, unsigned long max);
+/* The main-area keys (main.c): profile, guest, misbehave, quirk. */
+void sim_key_profile(const char *key, char *val);
+void sim_key_guest(const char *key, char *val);
+void sim_key_misbehave(const char *key, char *val);
+void sim_key_quirk(const char *key, char *val);
 
 #endif

@@ -5,48 +5,10 @@
  *   hvprobe-sim [--scenario FILE] [--config FILE] [--profile NAME]
  *               [--misbehave NAME]... [--quirk NAME]... [--list]
  *
- * A scenario (a .scn file in tests/sim) is a declarative file of "key = value" lines:
- *   profile = hyperv-2019          the host profile (see --list)
- *   guest = expect=hyperv          a line for the guest's hvprobe.cfg (repeatable)
- *   misbehave = irq_storm          a host misbehaviour (repeatable, see --list)
- *   quirk = ic_txid_zero           a legal host habit (repeatable, see --list); a
- *                                  profile's own quirks are always on
- *   expect = ...                   read by tests/sim/run, ignored here
- * and for the VMBus host (vmbus.c; without them the profile's defaults apply):
- *   vmbus = 5.2                    highest version accepted: none, 0.13, 1.1, 2.4,
- *                                  3.0, 4.0, 4.1, 5.0, 5.1, 5.2, 5.3 or 6.0
- *   vmbus_conn_id = 1              msg_conn_id answered for >= 5.0 (default 1)
- *   offer = NAME [relid=N] [instance=GUID]
- *                                  offer a device (repeatable, in this order; NAME
- *                                  from --list; relids 1, 2, 3... unless given);
- *                                  "offer = none" offers nothing
- *   vmbus_delay_ms = 1 [MESSAGE]   control messages are answered this much later, in
- *                                  order; with MESSAGE (a guest message: OPENCHANNEL,
- *                                  GPADL_HEADER, INITIATE_CONTACT...) only that one
- *   vmbus_ping = N                 after each open, N "hvsim ping <n>" packets
- *   vmbus_trace = 1                every VMBus message and packet on stderr
- * and for the integration services (ic_host.c):
- *   shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]
- *                                  the shutdown IC asks the guest to shut down
- *                                  SECONDS after boot (virtual time); flags 1
- *                                  (forced power off) unless given, 2 reboot,
- *                                  4 hibernate; reason 0x80000000 (planned);
- *                                  TEXT (the rest of the line) is the display
- *                                  message
- *   ic_versions = LIST M.m...      the versions NEGOTIATE offers, ascending; LIST
- *                                  is framework (1.0 3.0), heartbeat (1.0 3.0),
- *                                  shutdown (1.0 3.0 3.1 3.2) or timesync
- *                                  (1.0 3.0 4.0)
- * and for the keyboard, mouse and Dynamic Memory hosts (input_dm.h):
- *   key = SECONDS CODE [release] [e0] [e1] [unicode]
- *   pointer = SECONDS X Y BUTTONS
- *   balloon | unballoon | hot_add = SECONDS PAGES   (unballoon: [skip=K])
- *   dm_version = 2.0|1.0|0.3       dm_status_reports = 1|0       dm_hot_remove = 0|1
- * and for the KVP, VSS and guest file copy hosts (ic_services.h):
- *   kvp_host | kvp_set | kvp_get | kvp_delete | kvp_enumerate | kvp_count |
- *   kvp_ip | kvp_fill | kvp_poll = ...
- *   vss = backup|all [at=SECONDS]
- *   fcopy = NAME SIZE [path=P] [overwrite] [cancel=N] [at=SECONDS]
+ * A scenario (a .scn file in tests/sim) is a declarative file of "key = value"
+ * lines; every key is a row of scenario.c's table, which --list prints
+ * (profile, guest, misbehave, quirk, the VMBus host's, the integration
+ * services', the keyboard, mouse and Dynamic Memory hosts').
  * The guest's console goes to stdout; the exit status follows QEMU's
  * isa-debug-exit convention, (status << 1) | 1, so run.sh treats both alike.
  * hvsim's own log goes to stderr: every rule it saw the guest break is a
@@ -61,10 +23,7 @@
 #include "kernel/cpu.h"
 #include "lib/log.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/ic_services.h"
-#include "tools/hvsim/input_dm.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 #define ARENA_GPA 0x10000000ull   /* guest RAM starts at 256 MiB */
 #define ARENA_SIZE (64ull << 20)
@@ -127,19 +86,15 @@ static void names_init(void)
 
 static struct boot_info bi;
 
-static __attribute__((noreturn)) void usage_error(const char *msg, const char *arg)
-{
-	fprintf(stderr, "hvprobe-sim: %s%s%s (see --list)\n", msg, arg ? ": " : "", arg ? arg : "");
-	exit(2);
-}
-
+/* "profile = NAME" (and --profile). */
 static void set_profile(const char *name)
 {
 	sim.profile = sim_profile_find(name);
 	if (!sim.profile)
-		usage_error("unknown profile", name);
+		sim_usage_error("unknown profile", name);
 }
 
+/* "misbehave = NAME" (and --misbehave). */
 static void set_misbehaviour(const char *name)
 {
 	for (int i = 0; i < MB_COUNT; i++) {
@@ -148,9 +103,10 @@ static void set_misbehaviour(const char *name)
 			return;
 		}
 	}
-	usage_error("unknown misbehaviour", name);
+	sim_usage_error("unknown misbehaviour", name);
 }
 
+/* "quirk = NAME" (and --quirk). */
 static void set_quirk(const char *name)
 {
 	for (int i = 0; i < QUIRK_COUNT; i++) {
@@ -159,7 +115,7 @@ static void set_quirk(const char *name)
 			return;
 		}
 	}
-	usage_error("unknown quirk", name);
+	sim_usage_error("unknown quirk", name);
 }
 
 /* A profile's quirks: its space-separated list. */
@@ -180,207 +136,32 @@ static void set_profile_quirks(void)
 	}
 }
 
+/* "guest = LINE": one line of the guest's hvprobe.cfg. */
 static void add_guest_line(const char *line)
 {
 	size_t n = strlen(line);
 
 	if (bi.config_len + n + 1 > sizeof(bi.config))
-		usage_error("guest configuration too long", NULL);
+		sim_usage_error("guest configuration too long", NULL);
 	memcpy(bi.config + bi.config_len, line, n);
 	bi.config_len += (uint32_t)n;
 	bi.config[bi.config_len++] = '\n';
 }
 
+/* --config FILE: the guest's hvprobe.cfg. */
 static void read_config(const char *path)
 {
 	FILE *f = fopen(path, "r");
 	size_t n;
 
 	if (!f)
-		usage_error("cannot open config", path);
+		sim_usage_error("cannot open config", path);
 	n = fread(bi.config + bi.config_len, 1, sizeof(bi.config) - bi.config_len, f);
 	bi.config_len += (uint32_t)n;
 	fclose(f);
 }
 
-/* A decimal or 0x number that fits @max; exits on anything else. */
-static unsigned long number(const char *key, const char *val, unsigned long max)
-{
-	char *end;
-	unsigned long n = strtoul(val, &end, 0);
-
-	if (!*val || *end || *val == '-' || n > max)
-		usage_error("bad number for", key);
-	return n;
-}
-
-/* "offer = NAME [relid=N] [instance=GUID]" or "offer = none" */
-static void add_offer(char *val)
-{
-	struct sim_vmbus_config *c = &sim_vmbus_cfg;
-	struct sim_offer_cfg *o;
-	char *save = NULL, *tok = strtok_r(val, " \t", &save);
-
-	c->offers_set = true;
-	if (tok && !strcmp(tok, "none"))
-		return;
-	if (c->noffers == SIM_VMBUS_MAX_OFFERS)
-		usage_error("too many offers", tok);
-	o = &c->offers[c->noffers];
-	memset(o, 0, sizeof(*o));
-	o->dev = tok ? sim_device_find(tok) : NULL;
-	if (!o->dev)
-		usage_error("unknown VMBus device", tok ? tok : "(none)");
-	while ((tok = strtok_r(NULL, " \t", &save))) {
-		if (!strncmp(tok, "relid=", 6)) {
-			o->relid = (uint32_t)number("relid", tok + 6, VMBUS_MAX_RELID);
-			if (!o->relid)
-				usage_error("relid 0 is reserved", tok);
-		} else if (!strncmp(tok, "instance=", 9) && !guid_parse(tok + 9, &o->instance)) {
-			o->instance_set = true;
-		} else {
-			usage_error("bad offer option", tok);
-		}
-	}
-	c->noffers++;
-}
-
-/* "vmbus_delay_ms = N [MESSAGE]": every control message, or only MESSAGE, handled N ms later. */
-static void set_vmbus_delay(char *val)
-{
-	char *save = NULL, *ms = strtok_r(val, " \t", &save), *name = strtok_r(NULL, " \t", &save);
-	uint64_t ns = number("vmbus_delay_ms", ms ? ms : "", 600000) * 1000000ull;
-
-	if (!name) {
-		sim_vmbus_cfg.delay_ns = ns;
-		return;
-	}
-	sim_vmbus_cfg.delay_type = sim_vmbus_msg_type(name);
-	if (!sim_vmbus_cfg.delay_type || strtok_r(NULL, " \t", &save))
-		usage_error("vmbus_delay_ms: N, then at most one message a guest sends", name);
-	sim_vmbus_cfg.delay_type_ns = ns;
-}
-
-/* "shutdown = SECONDS [flags=N] [reason=N] [timeout=N] [message=TEXT]" */
-static void set_shutdown(char *val)
-{
-	struct sim_ic_config *c = &sim_ic_cfg;
-	char *msg = strstr(val, "message="), *save = NULL, *tok;
-
-	if (msg) {
-		*msg = '\0';
-		msg += 8;
-		if (strlen(msg) >= sizeof(c->shutdown_message))
-			usage_error("shutdown message too long", msg);
-		strcpy(c->shutdown_message, msg);
-	}
-	tok = strtok_r(val, " \t", &save);
-	if (!tok)
-		usage_error("shutdown needs SECONDS", NULL);
-	c->shutdown_ns = number("shutdown", tok, 86400) * 1000000000ull;
-	c->shutdown_set = true;
-	while ((tok = strtok_r(NULL, " \t", &save))) {
-		if (!strncmp(tok, "flags=", 6))
-			c->shutdown_flags = (uint32_t)number("shutdown flags", tok + 6, UINT32_MAX);
-		else if (!strncmp(tok, "reason=", 7))
-			c->shutdown_reason = (uint32_t)number("shutdown reason", tok + 7, UINT32_MAX);
-		else if (!strncmp(tok, "timeout=", 8))
-			c->shutdown_timeout = (uint32_t)number("shutdown timeout", tok + 8, UINT32_MAX);
-		else
-			usage_error("bad shutdown option", tok);
-	}
-}
-
-/* "ic_versions = LIST M.m [M.m...]": replaces what NEGOTIATE offers for LIST. */
-static void set_ic_versions(char *val)
-{
-	char *save = NULL, *tok = strtok_r(val, " \t", &save);
-	struct sim_ic_versions *l = tok ? sim_ic_versions_named(tok) : NULL;
-
-	if (!l)
-		usage_error("ic_versions: not framework, heartbeat, shutdown or timesync", tok);
-	l->n = 0;
-	while ((tok = strtok_r(NULL, " \t", &save))) {
-		if (l->n == SIM_IC_MAX_VERSIONS || sim_ic_version_parse(tok, &l->v[l->n]))
-			usage_error("bad or too many IC versions", tok);
-		l->n++;
-	}
-	if (!l->n)
-		usage_error("ic_versions lists no version", NULL);
-}
-
-static char *trim(char *s)
-{
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
-static void read_scenario(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[512];
-	unsigned lineno = 0;
-
-	if (!f)
-		usage_error("cannot open scenario", path);
-	while (fgets(line, sizeof(line), f)) {
-		char *s = trim(line), *eq, *key, *val;
-
-		lineno++;
-		if (!*s || *s == '#')
-			continue;
-		eq = strchr(s, '=');
-		if (!eq) {
-			fprintf(stderr, "%s:%u: expected key = value\n", path, lineno);
-			exit(2);
-		}
-		*eq = '\0';
-		key = trim(s);
-		val = trim(eq + 1);
-		if (!strcmp(key, "profile"))
-			set_profile(val);
-		else if (!strcmp(key, "guest"))
-			add_guest_line(val);
-		else if (!strcmp(key, "misbehave"))
-			set_misbehaviour(val);
-		else if (!strcmp(key, "quirk"))
-			set_quirk(val);
-		else if (!strcmp(key, "vmbus")) {
-			if (sim_vmbus_version_parse(val, &sim_vmbus_cfg.max_version))
-				usage_error("unknown VMBus version", val);
-			sim_vmbus_cfg.version_set = true;
-		} else if (!strcmp(key, "vmbus_conn_id"))
-			sim_vmbus_cfg.conn_id = (uint32_t)number(key, val, UINT32_MAX);
-		else if (!strcmp(key, "offer"))
-			add_offer(val);
-		else if (!strcmp(key, "vmbus_delay_ms"))
-			set_vmbus_delay(val);
-		else if (!strcmp(key, "vmbus_ping"))
-			sim_vmbus_cfg.ping = (unsigned)number(key, val, 1000);
-		else if (!strcmp(key, "vmbus_trace"))
-			sim_vmbus_cfg.trace = number(key, val, 1);
-		else if (!strcmp(key, "shutdown"))
-			set_shutdown(val);
-		else if (!strcmp(key, "ic_versions"))
-			set_ic_versions(val);
-		else if (sim_input_dm_key(key, val))
-			; /* key, pointer, balloon, unballoon, hot_add, dm_* (input_dm.h) */
-		else if (sim_ic_services_key(key, val))
-			; /* kvp_*, vss, fcopy (ic_services.h) */
-		else if (strcmp(key, "expect") && strcmp(key, "about")) {
-			fprintf(stderr, "%s:%u: unknown key '%s'\n", path, lineno, key);
-			exit(2);
-		}
-	}
-	fclose(f);
-}
-
+/* --list: profiles, misbehaviours, quirks, VMBus versions and devices, scenario keys. */
 static void list(void)
 {
 	printf("profiles:\n");
@@ -392,6 +173,28 @@ static void list(void)
 	for (int i = 0; i < QUIRK_COUNT; i++)
 		printf("  %-28s %s\n", sim_quirk_names[i], quirk_about[i]);
 	sim_vmbus_list();
+	sim_scenario_list();
+}
+
+/* The main-area scenario keys (scenario.c's table). */
+void sim_key_profile(const char *key, char *val)
+{
+	set_profile(val);
+}
+
+void sim_key_guest(const char *key, char *val)
+{
+	add_guest_line(val);
+}
+
+void sim_key_misbehave(const char *key, char *val)
+{
+	set_misbehaviour(val);
+}
+
+void sim_key_quirk(const char *key, char *val)
+{
+	set_quirk(val);
 }
 
 int main(int argc, char **argv)
@@ -407,9 +210,9 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (!v)
-			usage_error("missing value after", a);
+			sim_usage_error("missing value after", a);
 		if (!strcmp(a, "--scenario"))
-			read_scenario(v);
+			sim_scenario_read(v);
 		else if (!strcmp(a, "--config"))
 			read_config(v);
 		else if (!strcmp(a, "--profile"))
@@ -419,7 +222,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(a, "--quirk"))
 			set_quirk(v);
 		else
-			usage_error("unknown option", a);
+			sim_usage_error("unknown option", a);
 		i++;
 	}
 	set_profile_quirks();

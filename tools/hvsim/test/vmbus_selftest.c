@@ -17,8 +17,8 @@
 
 #include "kernel/panic.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 #define ARENA_GPA 0x10000000ull
 #define ARENA_SIZE (16ull << 20)
@@ -594,7 +594,7 @@ static void case_legacy(void)
 	CHECK(signal_host(2) == 0 && !(ipage[2049] & 1), "legacy guest -> host signal");
 }
 
-/* ---- the IC hosts (ic_host.c): a scripted guest on the heartbeat channel (relid 1) ---- */
+/* ---- the IC hosts (ic/ic_host.c): a scripted guest on the heartbeat channel (relid 1) ---- */
 
 /* Read the host's next IC message into @buf; its length rounded up to 8 (-1: none). */
 static int ic_read(struct opened *o, struct vmbus_packet *p, uint8_t *buf)

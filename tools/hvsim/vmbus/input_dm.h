@@ -1,15 +1,15 @@
 /*
  * hvsim's Virtual Machine Connection and Dynamic Memory hosts, the
  * keyboard, mouse and balloon rows of vmbus_dev.c:
- *   synth_input.c  the synthetic keyboard and SynthHID mouse
+ *   input/synth_input.c  the synthetic keyboard and SynthHID mouse
  *                  as Hyper-V drives them: version handshake, the mouse's
  *                  device info and its ACK, then keystrokes and pointer
  *                  reports at the scenario's times
- *   dm_host.c      a Dynamic Memory host: versions, capabilities,
+ *   balloon/dm_host.c      a Dynamic Memory host: versions, capabilities,
  *                  status reports read and judged, balloon, unballoon and
  *                  hot-add requests at the scenario's times; it poisons the
  *                  pages it gets and checks them when it gives them back
- * Scenario keys (main.c hands them to sim_input_dm_key):
+ * Scenario keys (scenario.c's table hands them to sim_input_dm_key):
  *   key = SECONDS CODE [release] [e0] [e1] [unicode]   one keystroke
  *   pointer = SECONDS X Y BUTTONS                      one input report
  *   balloon = SECONDS PAGES                            BALLOON_REQUEST
@@ -26,11 +26,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 /* A scenario line for these hosts: 1 handled, 0 not ours (exits on a bad value). */
 int sim_input_dm_key(const char *key, char *val);
-/* The same for the DM host's keys (dm_host.c). */
+/* The same for the DM host's keys (balloon/dm_host.c). */
 int sim_dm_key(const char *key, char *val);
 /* "2.5" seconds as ns; a number up to @max (decimal or 0x).  Both exit on a bad value. */
 uint64_t sim_seconds(const char *key, const char *s);

@@ -34,7 +34,7 @@
 
 #include "drivers/balloon/dm_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/input_dm.h"
+#include "tools/hvsim/vmbus/input_dm.h"
 
 #define NS_PER_S 1000000000ull
 #define PAGE_SHIFT 12

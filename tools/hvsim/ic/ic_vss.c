@@ -14,8 +14,8 @@
 
 #include "drivers/ic/vss_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/ic_services.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/ic/ic_services.h"
 
 #define NS_PER_S 1000000000ull
 #define MAX_VHD_COUNT 260
@@ -173,7 +173,7 @@ static void vss_report(const struct ic_host *h)
 }
 
 const struct sim_ic_service sim_ic_vss = {
-	"vss", IC_MSG_VSS, &vss_versions, vss_start, vss_pump, vss_answer, vss_report,
+	"vss", IC_MSG_VSS, &vss_versions, vss_start, vss_pump, vss_answer, vss_report, NULL,
 };
 
 /* "vss = backup|all [at=SECONDS]" */

@@ -1,13 +1,14 @@
 /*
- * hvsim's integration-service hosts (OpenVMM hyperv_ic: common.rs,
- * shutdown.rs, timesync.rs; Linux hv_util.c for what a guest expects),
- * written from the specification, not from the guest: on open the host
- * sends NEGOTIATE (its framework and service versions, ascending as
- * OpenVMM lists them), checks the answer and runs the service:
+ * hvsim's integration-service framework (OpenVMM hyperv_ic common.rs;
+ * Linux hv_util.c for what a guest expects), written from the
+ * specification, not from the guest: on open the host sends NEGOTIATE (its
+ * framework and service versions, ascending as OpenVMM lists them), checks
+ * the answer and runs the service, each in its own file:
  *
- *   heartbeat  a request every 2 s (virtual), answer = sequence + 1
- *   timesync   one SYNC, then a SAMPLE every 5 s, layout by version
- *   shutdown   one request when the scenario says ("shutdown =")
+ *   ic_heartbeat.c  a request every 2 s (virtual), answer = sequence + 1
+ *   ic_timesync.c   one SYNC, then a SAMPLE every 5 s, layout by version
+ *   ic_shutdown.c   one request when the scenario says ("shutdown =")
+ *   ic_kvp.c, ic_vss.c, ic_fcopy.c (ic_services.h)
  *
  * Every request is a transaction (TRANSACTION|REQUEST, IC transaction id
  * 0, a fresh VMBus transaction id; ic_txid_zero: 0 there too, answers taken
@@ -28,7 +29,7 @@
  * The IC misbehaviours (hvsim.h) each break one rule, on the heartbeat
  * channel unless they belong to time sync, and say so on stderr.
  */
-#include "tools/hvsim/ic_host.h"
+#include "tools/hvsim/ic/ic_host.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,24 +39,7 @@
 #include "tools/hvsim/hvsim.h"
 
 #define NS_PER_S 1000000000ull
-#define HEARTBEAT_PERIOD_NS (2 * NS_PER_S)    /* Linux: "every two seconds" */
-#define TIMESYNC_PERIOD_NS (5 * NS_PER_S)     /* OpenVMM's SAMPLE_PERIOD */
-#define SHUTDOWN_GRACE_NS (30 * NS_PER_S)     /* accepted but still running after this: an error */
-#define HEARTBEATS_BEFORE_STOP 3              /* heartbeat_stops */
-#define TIME_BACKWARDS_AT 3                   /* time_backwards: the third time message... */
-#define TIME_BACKWARDS_100NS (600 * 10000000ull) /* ...is 10 minutes early */
-#define UNKNOWN_MSGTYPE 42                    /* ic_unknown_type */
-#define BACK_TO_BACK_EVERY 5                  /* ic_back_to_back: every 5th beat is doubled */
-#define CLOCK_STEP_AT 3                       /* clock_step: the third time message shows the step... */
-#define CLOCK_STEP_100NS (2 * 10000000ull)    /* ...2 s back; the fourth is a SYNC */
-#define SHORT_MESSAGE_LEN 16                  /* ic_short_message: the pipe header, half an IC header */
-#define TOO_LARGE_MSGSIZE 512                 /* ic_size_too_large: what the IC header claims */
 #define SHUTDOWN_REASON_PLANNED 0x80000000u   /* SHTDN_REASON_FLAG_PLANNED, as OpenVMM sends */
-/* parent_time at boot: 2026-01-01T00:00:00Z in 100 ns since 1601 */
-#define EPOCH_2026 (IC_EPOCH_1601_TO_1970 + 17672256000000000ull)
-#define TIMESYNC_V1_LEN 28                    /* 3 times, flags, 3 reserved */
-#define TIMESYNC_V4_LEN 24                    /* 2 times, flags, leap, stratum, 5 reserved */
-#define OPENVMM_HEARTBEAT_LEN 16              /* OpenVMM HeartbeatMessage */
 #define NEGOTIATE_GRACE_NS NS_PER_S           /* open this long without an answer: unserved */
 #define MAX_TXN 8
 #define MSG_MAX (IC_HEADERS + SIM_IC_DATA_MAX)
@@ -97,25 +81,13 @@ struct ic_host {
 	char failure[160];         /* why negotiation failed */
 	/* statistics */
 	uint64_t sent, requests, answers, errors, late, unanswered_at_close;
-	/* heartbeat */
-	unsigned hb_extra;         /* the misbehaviours' one-off messages sent so far */
-	bool hb_due;
-	uint64_t hb_seq, beats, beats_ok;
-	/* time sync */
-	bool ts_due;
-	uint64_t ts_sent, ts_syncs, ts_samples, ts_ok;
-	/* shutdown */
-	bool sd_due, sd_sent, sd_answered;
-	uint32_t sd_status;
-	uint64_t sd_sent_ns, sd_answer_ns;
-	/* ic_unknown_type */
+	/* ic_unknown_type (a message type the service does not know) */
 	bool unknown_answered;
 	uint32_t unknown_status;
 };
 
 static struct ic_host hosts[SIM_VMBUS_MAX_CHANNELS];
 static uint64_t generations;
-static bool shutdown_done;    /* one shutdown request per run */
 
 /* ---- helpers ---- */
 
@@ -390,396 +362,9 @@ static void negotiate_answer(struct ic_host *h, const struct ic_msg_header *m, c
 		h->failure);
 }
 
-/* ---- heartbeat (Linux hv_util.c, OpenVMM heartbeat.rs) ---- */
-
-/* ic_short_message, ic_size_too_large, ic_unknown_type: each once, before the first beat. */
-static bool hb_send_extra(struct ic_host *h)
-{
-	uint8_t buf[MSG_MAX];
-	struct ic_heartbeat hb = { 0 };
-	uint32_t len;
-
-	switch (h->hb_extra++) {
-	case 0:
-		if (!sim_mb[MB_IC_SHORT_MESSAGE])
-			return false;
-		misbehaving(h, MB_IC_SHORT_MESSAGE, "a 16-byte message (the pipe and IC headers are 28)");
-		/* a heartbeat request cut off inside the IC header, its pipe header agreeing */
-		build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb, 0);
-		((struct ic_pipe_header *)buf)->msgsize = SHORT_MESSAGE_LEN - sizeof(struct ic_pipe_header);
-		send_raw(h, buf, SHORT_MESSAGE_LEN, IC_MSG_HEARTBEAT, 0, false);
-		return false;
-	case 1:
-		if (!sim_mb[MB_IC_SIZE_TOO_LARGE])
-			return false;
-		misbehaving(h, MB_IC_SIZE_TOO_LARGE, "a heartbeat whose IC header claims 512 data bytes, 40 sent");
-		/* Linux answers it from the packet length (hv_util.c): a request, answered with 1 */
-		len = build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb, sizeof(hb));
-		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = TOO_LARGE_MSGSIZE;
-		return send_raw(h, buf, len, IC_MSG_HEARTBEAT, 0, true);
-	case 2:
-		if (!sim_mb[MB_IC_UNKNOWN_TYPE])
-			return false;
-		misbehaving(h, MB_IC_UNKNOWN_TYPE, "a request with icmsgtype 42 on the heartbeat channel");
-		return send_request(h, UNKNOWN_MSGTYPE, &hb, sizeof(hb), 0);
-	default:
-		return false;
-	}
-}
-
-/*
- * The heartbeat data's size: Linux's heartbeat_msg_data (sequence and 8
- * reserved u32s, 40 bytes); under the openvmm profile OpenVMM's
- * hyperv_ic_protocol heartbeat.rs HeartbeatMessage (sequence, application
- * state, 4 reserved bytes: 16), the crate's layout (hyperv_ic has no
- * heartbeat host of its own).
- */
-static uint16_t hb_len(const struct ic_host *h)
-{
-	return openvmm() ? OPENVMM_HEARTBEAT_LEN : sizeof(struct ic_heartbeat);
-}
-
-/* One beat: sequence n, as a request (or, misbehaving, flagged as a response). */
-static void hb_send_beat(struct ic_host *h)
-{
-	struct ic_heartbeat hb = { h->hb_seq, { 0 } };
-	uint8_t buf[MSG_MAX];
-
-	h->beats++;
-	if (sim_mb[MB_IC_RESPONSE_NOT_REQUEST]) {
-		if (h->beats == 1)
-			misbehaving(h, MB_IC_RESPONSE_NOT_REQUEST,
-				    "heartbeats flagged TRANSACTION|RESPONSE instead of REQUEST");
-		send_raw(h, buf, build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE, &hb,
-				       hb_len(h)), IC_MSG_HEARTBEAT, h->hb_seq, false);
-	} else if (sim_quirk[QUIRK_IC_LOOSE_FRAMING]) {
-		/* pipe type 0 and an IC msgsize counting only the sequence: Linux reads neither */
-		uint32_t len = build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb,
-				     hb_len(h));
-
-		((struct ic_pipe_header *)buf)->flags = 0;
-		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = sizeof(hb.sequence);
-		send_raw(h, buf, len, IC_MSG_HEARTBEAT, h->hb_seq, true);
-	} else {
-		send_request(h, IC_MSG_HEARTBEAT, &hb, hb_len(h), h->hb_seq);
-	}
-	h->hb_seq++;
-}
-
-/* heartbeat_stops: the third beat was the last. */
-static bool hb_stopped(const struct ic_host *h)
-{
-	return sim_mb[MB_HEARTBEAT_STOPS] && h->beats >= HEARTBEATS_BEFORE_STOP;
-}
-
-/* The one-off misbehaviour messages first, then a beat when one is due. */
-static void hb_pump(struct ic_host *h)
-{
-	while (h->hb_extra < 3)
-		if (hb_send_extra(h))
-			return; /* a request: the beats wait for its answer */
-	if (busy(h) || !h->hb_due || hb_stopped(h))
-		return;
-	h->hb_due = false;
-	hb_send_beat(h);
-	/* ic_back_to_back: every 5th beat is followed at once by the next (Linux loops over them) */
-	if (sim_quirk[QUIRK_IC_BACK_TO_BACK] && h->beats % BACK_TO_BACK_EVERY == 2) {
-		if (h->beats == 2)
-			fprintf(stderr, "hvsim: ic: heartbeat: quirk ic_back_to_back: every %u beats, a second one before the first's answer was read\n",
-				BACK_TO_BACK_EVERY);
-		hb_send_beat(h);
-	}
-	if (hb_stopped(h))
-		misbehaving(h, MB_HEARTBEAT_STOPS, "no heartbeats after the third");
-}
-
-/* Every 2 s: a beat is due (the last one should have been answered by now). */
-static void hb_tick(uint64_t arg)
-{
-	struct ic_host *h = timer_host(arg);
-
-	if (!h || hb_stopped(h))
-		return;
-	if (busy(h) && !h->late++)
-		guest_error(h, "a request is still unanswered after 2 s: this beat waits");
-	h->hb_due = true;
-	hb_pump(h);
-	sim_at(sim.now_ns + HEARTBEAT_PERIOD_NS, hb_tick, arg);
-}
-
-/* Negotiated: the first beat now, then one every 2 s. */
-static void hb_start(struct ic_host *h)
-{
-	h->hb_due = true;
-	hb_pump(h);
-	sim_at(sim.now_ns + HEARTBEAT_PERIOD_NS, hb_tick, timer_arg(h));
-}
-
-/* The answer to a beat: S_OK and sequence + 1. */
-static void hb_answer(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
-		      const uint8_t *data, uint32_t len)
-{
-	uint64_t seq;
-
-	if (m->status != IC_S_OK)
-		guest_error(h, "heartbeat %llu answered with status 0x%08x", (unsigned long long)t->value,
-			    m->status);
-	if (len < sizeof(seq)) {
-		guest_error(h, "heartbeat %llu answered with %u data bytes (no sequence)",
-			    (unsigned long long)t->value, len);
-		return;
-	}
-	memcpy(&seq, data, sizeof(seq));
-	if (seq != t->value + 1)
-		guest_error(h, "heartbeat %llu answered with sequence %llu (want %llu)",
-			    (unsigned long long)t->value, (unsigned long long)seq,
-			    (unsigned long long)t->value + 1);
-	else
-		h->beats_ok++;
-}
-
-/* The heartbeat line at power off. */
-static void hb_report(const struct ic_host *h)
-{
-	fprintf(stderr, "hvsim: ic:   heartbeat: %llu beats sent (every 2 s), %llu answered with sequence + 1%s\n",
-		(unsigned long long)h->beats, (unsigned long long)h->beats_ok,
-		hb_stopped(h) ? "; stopped after 3 (heartbeat_stops)" : "");
-	if (sim_mb[MB_IC_UNKNOWN_TYPE] && h->hb_extra > 2)
-		fprintf(stderr, "hvsim: ic:   heartbeat: icmsgtype 42 %s%s%s\n",
-			h->unknown_answered ? "answered with " : "never answered",
-			h->unknown_answered ? status_name(h->unknown_status) : "",
-			h->unknown_answered && h->unknown_status ? " (refused, as it should be)" : "");
-}
-
-/* ---- time sync (OpenVMM timesync.rs) ---- */
-
-/* One time message: SYNC first, then SAMPLEs; parent_time from virtual time. */
-static void ts_send(struct ic_host *h)
-{
-	uint8_t data[TIMESYNC_V1_LEN] = { 0 };
-	uint64_t parent = EPOCH_2026 + sim.now_ns / 100;
-	uint8_t flags = h->ts_sent || sim_mb[MB_NO_TIMESYNC_SYNC] ? IC_TIMESYNC_SAMPLE : IC_TIMESYNC_SYNC;
-	uint16_t len;
-
-	if (!h->ts_sent && sim_mb[MB_NO_TIMESYNC_SYNC])
-		misbehaving(h, MB_NO_TIMESYNC_SYNC, "the first time message is a SAMPLE; no SYNC ever");
-	/* clock_step: from the third message on the host clock is 2 s behind; the fourth is a SYNC */
-	if (sim_quirk[QUIRK_CLOCK_STEP] && h->ts_sent + 1 >= CLOCK_STEP_AT) {
-		parent -= CLOCK_STEP_100NS;
-		if (h->ts_sent + 1 == CLOCK_STEP_AT)
-			fprintf(stderr, "hvsim: ic: timesync: quirk clock_step: the host clock steps back 2 s; a SYNC follows\n");
-		if (h->ts_sent + 1 == CLOCK_STEP_AT + 1)
-			flags = IC_TIMESYNC_SYNC;
-	}
-	if (h->ts_sent + 1 == TIME_BACKWARDS_AT && sim_mb[MB_TIME_BACKWARDS]) {
-		parent -= TIME_BACKWARDS_100NS;
-		misbehaving(h, MB_TIME_BACKWARDS, "the third time message is 10 minutes early");
-	}
-	if (h->version.major >= 4) {
-		struct ic_timesync_v4 m = { parent, sim.now_ns / 100, flags, 0, 0 };
-
-		memcpy(data, &m, sizeof(m));
-		len = TIMESYNC_V4_LEN;
-	} else {
-		struct ic_timesync_v1 m = { parent, 0, 0, flags };
-
-		memcpy(data, &m, sizeof(m));
-		len = TIMESYNC_V1_LEN;
-	}
-	if (send_request(h, IC_MSG_TIMESYNC, data, len, flags)) {
-		h->ts_sent++;
-		h->ts_syncs += flags == IC_TIMESYNC_SYNC;
-		h->ts_samples += flags == IC_TIMESYNC_SAMPLE;
-	}
-}
-
-/* A time message when one is due and nothing is outstanding. */
-static void ts_pump(struct ic_host *h)
-{
-	if (busy(h) || !h->ts_due)
-		return;
-	h->ts_due = false;
-	ts_send(h);
-}
-
-/* Every 5 s: a SAMPLE is due. */
-static void ts_tick(uint64_t arg)
-{
-	struct ic_host *h = timer_host(arg);
-
-	if (!h)
-		return;
-	if (busy(h) && !h->late++)
-		guest_error(h, "a time message is still unanswered after 5 s: this sample waits");
-	h->ts_due = true;
-	ts_pump(h);
-	sim_at(sim.now_ns + TIMESYNC_PERIOD_NS, ts_tick, arg);
-}
-
-/* Negotiated: the SYNC now, then a SAMPLE every 5 s. */
-static void ts_start(struct ic_host *h)
-{
-	h->ts_due = true;
-	ts_pump(h);
-	sim_at(sim.now_ns + TIMESYNC_PERIOD_NS, ts_tick, timer_arg(h));
-}
-
-/* The answer to a time message: S_OK (the data is echoed, unchecked). */
-static void ts_answer(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
-		      const uint8_t *data, uint32_t len)
-{
-	if (m->status != IC_S_OK)
-		guest_error(h, "time message %s answered with status 0x%08x",
-			    t->value == IC_TIMESYNC_SYNC ? "SYNC" : "SAMPLE", m->status);
-	else
-		h->ts_ok++;
-}
-
-/* The time sync line at power off. */
-static void ts_report(const struct ic_host *h)
-{
-	fprintf(stderr, "hvsim: ic:   timesync: %llu time messages (%llu SYNC, %llu SAMPLE) in the %s layout, %llu answered S_OK%s%s\n",
-		(unsigned long long)h->ts_sent, (unsigned long long)h->ts_syncs,
-		(unsigned long long)h->ts_samples, h->version.major >= 4 ? "4.0" : "1.0/3.0",
-		(unsigned long long)h->ts_ok,
-		sim_mb[MB_TIME_BACKWARDS] && h->ts_sent >= TIME_BACKWARDS_AT ? "; the third was 10 minutes early (time_backwards)" : "",
-		sim_mb[MB_NO_TIMESYNC_SYNC] ? "; no SYNC (no_timesync_sync)" : "");
-}
-
-/* ---- shutdown (OpenVMM shutdown.rs) ---- */
-
-/* Flags 0-3 (power off, reboot, forced or not) are accepted; hibernate and the rest refused. */
-static bool sd_acceptable(uint32_t flags)
-{
-	return flags <= (IC_SHUTDOWN_FORCE | IC_SHUTDOWN_RESTART);
-}
-
-/* What shutdown flags ask for, in words. */
-static const char *sd_action(uint32_t flags)
-{
-	if (flags & ~(IC_SHUTDOWN_FORCE | IC_SHUTDOWN_RESTART | IC_SHUTDOWN_HIBERNATE))
-		return "unknown flags";
-	if (flags & IC_SHUTDOWN_HIBERNATE)
-		return "hibernate";
-	return flags & IC_SHUTDOWN_RESTART ? "reboot" : "power off";
-}
-
-/* The scenario's shutdown request, once it is due and the channel idle. */
-static void sd_pump(struct ic_host *h)
-{
-	struct ic_shutdown s = { sim_ic_cfg.shutdown_reason, sim_ic_cfg.shutdown_timeout,
-				 sim_ic_cfg.shutdown_flags, { 0 } };
-	char t[32];
-
-	if (busy(h) || !h->sd_due)
-		return;
-	h->sd_due = false;
-	/* the display message is UTF-16LE text */
-	for (size_t i = 0; sim_ic_cfg.shutdown_message[i] && 2 * i + 1 < IC_SHUTDOWN_MESSAGE; i++)
-		s.display_message[2 * i] = (uint8_t)sim_ic_cfg.shutdown_message[i];
-	if (!send_request(h, IC_MSG_SHUTDOWN, &s, sizeof(s), s.flags))
-		return;
-	h->sd_sent = true;
-	h->sd_sent_ns = sim.now_ns;
-	fprintf(stderr, "hvsim: ic: shutdown: asked the guest to %s (flags 0x%x, reason 0x%08x, timeout %u s) at %s s\n",
-		sd_action(s.flags), s.flags, s.reason_code, s.timeout_seconds, secs(sim.now_ns, t));
-}
-
-/* The scenario's moment: ask as soon as the channel is negotiated and idle. */
-static void sd_due(uint64_t arg)
-{
-	struct ic_host *h = timer_host(arg);
-
-	if (!h || shutdown_done)
-		return;
-	shutdown_done = true;
-	if (h->state == IC_FAILED) {
-		fprintf(stderr, "hvsim: ic: shutdown: the request cannot be sent: negotiation failed (%s)\n",
-			h->failure);
-		return;
-	}
-	h->sd_due = true;
-	if (h->state == IC_READY)
-		sd_pump(h);
-}
-
-/* The guest accepted 30 s ago (even if it closed the channel since) and still runs. */
-static void sd_watchdog(uint64_t arg)
-{
-	struct ic_host *h = &hosts[arg % SIM_VMBUS_MAX_CHANNELS];
-	char t[32];
-
-	guest_error(h, "accepted the request to %s at %s s and is still running 30 s later",
-		    sd_action(sim_ic_cfg.shutdown_flags), secs(h->sd_answer_ns, t));
-}
-
-/* Negotiated: a request that fell due while negotiating goes now. */
-static void sd_start(struct ic_host *h)
-{
-	sd_pump(h);
-}
-
-/* The guest's status: S_OK for flags 0-3, a failure for the rest; then it should act. */
-static void sd_answer(struct ic_host *h, const struct txn *t, const struct ic_msg_header *m,
-		      const uint8_t *data, uint32_t len)
-{
-	uint32_t flags = (uint32_t)t->value;
-	char ts[32];
-
-	h->sd_answered = true;
-	h->sd_status = m->status;
-	h->sd_answer_ns = sim.now_ns;
-	fprintf(stderr, "hvsim: ic: shutdown: the guest answered 0x%08x (%s) at %s s\n", m->status,
-		status_name(m->status), secs(sim.now_ns, ts));
-	if (sd_acceptable(flags) && m->status != IC_S_OK)
-		guest_error(h, "refused to %s (flags 0x%x) with 0x%08x (want S_OK)", sd_action(flags), flags,
-			    m->status);
-	else if (!sd_acceptable(flags) && m->status == IC_S_OK)
-		guest_error(h, "accepted %s (flags 0x%x) with S_OK (want E_FAIL: it cannot do that)",
-			    sd_action(flags), flags);
-	if (m->status == IC_S_OK)
-		sim_at(sim.now_ns + SHUTDOWN_GRACE_NS, sd_watchdog, h->ch->index);
-}
-
-/* The shutdown line at power off: asked, answered, acted. */
-static void sd_report(const struct ic_host *h)
-{
-	uint32_t flags = sim_ic_cfg.shutdown_flags;
-	char a[32], b[32];
-
-	if (!sim_ic_cfg.shutdown_set)
-		fprintf(stderr, "hvsim: ic:   shutdown: no request (the scenario asks for none)\n");
-	else if (!h->sd_sent)
-		fprintf(stderr, "hvsim: ic:   shutdown: the request due at %s s was never sent\n",
-			secs(sim_ic_cfg.shutdown_ns, a));
-	else if (!h->sd_answered)
-		fprintf(stderr, "hvsim: ic:   shutdown: asked to %s at %s s; never answered\n",
-			sd_action(flags), secs(h->sd_sent_ns, a));
-	else if (h->sd_status == IC_S_OK)
-		fprintf(stderr, "hvsim: ic:   shutdown: asked to %s at %s s; accepted (S_OK); the guest stopped %s s after its answer (%s expected)\n",
-			sd_action(flags), secs(h->sd_sent_ns, a), secs(sim.now_ns - h->sd_answer_ns, b),
-			sd_acceptable(flags) ? sd_action(flags) : "refusal");
-	else
-		fprintf(stderr, "hvsim: ic:   shutdown: asked to %s at %s s; refused with 0x%08x (%s)%s\n",
-			sd_action(flags), secs(h->sd_sent_ns, a), h->sd_status, status_name(h->sd_status),
-			sd_acceptable(flags) ? ", but it should have accepted" : ", as it should");
-}
-
-/* ---- the services ---- */
-
-const struct sim_ic_service sim_ic_heartbeat = {
-	"heartbeat", IC_MSG_HEARTBEAT, &sim_ic_cfg.heartbeat, hb_start, hb_pump, hb_answer, hb_report,
-};
-const struct sim_ic_service sim_ic_shutdown = {
-	"shutdown", IC_MSG_SHUTDOWN, &sim_ic_cfg.shutdown, sd_start, sd_pump, sd_answer, sd_report,
-};
-const struct sim_ic_service sim_ic_timesync = {
-	"timesync", IC_MSG_TIMESYNC, &sim_ic_cfg.timesync, ts_start, ts_pump, ts_answer, ts_report,
-};
-
 /* ---- the device hooks ---- */
 
-/* Channel open: the host speaks first with NEGOTIATE; arm the shutdown request. */
+/* Channel open: the host speaks first with NEGOTIATE; the service starts afresh. */
 void sim_ic_open(struct sim_channel *ch)
 {
 	struct ic_host *h = &hosts[ch->index];
@@ -793,9 +378,8 @@ void sim_ic_open(struct sim_channel *ch)
 	ch->priv = h;
 	/* the host speaks first */
 	send_negotiate(h);
-	if (h->svc == &sim_ic_shutdown && sim_ic_cfg.shutdown_set && !shutdown_done)
-		sim_at(sim_ic_cfg.shutdown_ns > sim.now_ns ? sim_ic_cfg.shutdown_ns : sim.now_ns, sd_due,
-		       timer_arg(h));
+	if (h->svc->open)
+		h->svc->open(h);
 }
 
 /* Check the framing of one packet from the guest; false (logged) when it is broken. */
@@ -979,28 +563,33 @@ int sim_ic_version_parse(const char *s, struct ic_version *v)
 	return 0;
 }
 
-/* ---- for the IC hosts in other files (ic_kvp.c, ic_vss.c, ic_fcopy.c): ic_host.h ---- */
+/* ---- for the services in their own files (ic_heartbeat.c ... ic_fcopy.c): ic_host.h ---- */
 
+/* One request of @msgtype, if its data fits. */
 bool sim_ic_send(struct ic_host *h, uint16_t msgtype, const void *data, uint16_t len, uint64_t value)
 {
 	return len <= SIM_IC_DATA_MAX && send_request(h, msgtype, data, len, value);
 }
 
+/* A request is outstanding. */
 bool sim_ic_busy(const struct ic_host *h)
 {
 	return busy(h);
 }
 
+/* The value @t was sent with. */
 uint64_t sim_ic_txn_value(const struct txn *t)
 {
 	return t->value;
 }
 
+/* The negotiated service version. */
 struct ic_version sim_ic_version(const struct ic_host *h)
 {
 	return h->version;
 }
 
+/* A guest protocol error (guest_error for other files). */
 void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...)
 {
 	char buf[200];
@@ -1012,17 +601,107 @@ void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...)
 	guest_error(h, "%s", buf);
 }
 
+/* A misbehaviour happening now (misbehaving for other files). */
 void sim_ic_misbehaving(const struct ic_host *h, unsigned mb, const char *what)
 {
 	misbehaving(h, (enum sim_misbehaviour)mb, what);
 }
 
+/* A timer argument for @h. */
 uint64_t sim_ic_timer_arg(const struct ic_host *h)
 {
 	return timer_arg(h);
 }
 
+/* The host a timer belongs to, or NULL once its channel closed. */
 struct ic_host *sim_ic_timer_host(uint64_t arg)
 {
 	return timer_host(arg);
+}
+
+/* The host of channel @index, closed or not (a timer that outlives the channel). */
+struct ic_host *sim_ic_host_at(unsigned index)
+{
+	return &hosts[index % SIM_VMBUS_MAX_CHANNELS];
+}
+
+/* @h's channel index. */
+unsigned sim_ic_channel_index(const struct ic_host *h)
+{
+	return h->ch->index;
+}
+
+/* The openvmm profile (OpenVMM's exact framing). */
+bool sim_ic_openvmm(void)
+{
+	return openvmm();
+}
+
+/* Negotiated and running. */
+bool sim_ic_ready(const struct ic_host *h)
+{
+	return h->state == IC_READY;
+}
+
+/* Why negotiation failed, or NULL when it did not. */
+const char *sim_ic_failure(const struct ic_host *h)
+{
+	return h->state == IC_FAILED ? h->failure : NULL;
+}
+
+/* A message came due while a request is unanswered: counted late; true the first time. */
+bool sim_ic_first_late(struct ic_host *h)
+{
+	return !h->late++;
+}
+
+/* The guest answered a message type the service does not know (ic_unknown_type): its status. */
+bool sim_ic_unknown_answer(const struct ic_host *h, uint32_t *status)
+{
+	*status = h->unknown_status;
+	return h->unknown_answered;
+}
+
+/* Build one message into @buf (MSG_MAX bytes): its length. */
+uint32_t sim_ic_build(const struct ic_host *h, uint8_t *buf, uint16_t msgtype, uint8_t flags,
+		      const void *data, uint16_t len)
+{
+	return build(h, buf, msgtype, flags, data, len);
+}
+
+/* Send @len bytes as they are and remember them (@request: an answer is owed). */
+bool sim_ic_send_raw(struct ic_host *h, const void *buf, uint32_t len, uint16_t msgtype,
+		     uint64_t value, bool request)
+{
+	return send_raw(h, buf, len, msgtype, value, request);
+}
+
+/* Virtual time @ns as "12.345". */
+const char *sim_ic_secs(uint64_t ns, char buf[32])
+{
+	return secs(ns, buf);
+}
+
+/* The name of an HRESULT the ICs use. */
+const char *sim_ic_status_name(uint32_t s)
+{
+	return status_name(s);
+}
+
+/* "ic_versions = LIST M.m [M.m...]": replaces what NEGOTIATE offers for LIST. */
+void sim_ic_key_versions(const char *key, char *val)
+{
+	char *save = NULL, *tok = strtok_r(val, " \t", &save);
+	struct sim_ic_versions *l = tok ? sim_ic_versions_named(tok) : NULL;
+
+	if (!l)
+		sim_usage_error("ic_versions: not framework, heartbeat, shutdown or timesync", tok);
+	l->n = 0;
+	while ((tok = strtok_r(NULL, " \t", &save))) {
+		if (l->n == SIM_IC_MAX_VERSIONS || sim_ic_version_parse(tok, &l->v[l->n]))
+			sim_usage_error("bad or too many IC versions", tok);
+		l->n++;
+	}
+	if (!l->n)
+		sim_usage_error("ic_versions lists no version", NULL);
 }

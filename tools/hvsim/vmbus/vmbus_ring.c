@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus.h"
 
 #define PKT_HDR ((uint32_t)sizeof(struct vmbus_packet))
 #define MAX_BACKLOG 256

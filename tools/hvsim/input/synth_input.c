@@ -22,7 +22,7 @@
 
 #include "drivers/input/input_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/input_dm.h"
+#include "tools/hvsim/vmbus/input_dm.h"
 
 #define NS_PER_S 1000000000ull
 #define MAX_EVENTS_CFG 64

@@ -13,8 +13,8 @@
 
 #include "drivers/ic/fcopy_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/ic_services.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/ic/ic_services.h"
 
 #define NS_PER_S 1000000000ull
 #define MAX_JOBS 16
@@ -285,7 +285,7 @@ static void fcopy_report(const struct ic_host *h)
 }
 
 const struct sim_ic_service sim_ic_fcopy = {
-	"fcopy", IC_MSG_FCOPY, &fcopy_versions, fcopy_host_start, fcopy_pump, fcopy_answer, fcopy_report,
+	"fcopy", IC_MSG_FCOPY, &fcopy_versions, fcopy_host_start, fcopy_pump, fcopy_answer, fcopy_report, NULL,
 };
 
 /* "fcopy = NAME SIZE [path=P] [overwrite] [cancel=N] [at=SECONDS]" */

@@ -18,7 +18,7 @@
 #include "drivers/net/netvsc_regs.h"
 #include "drivers/net/rndis_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/vsp.h"
+#include "tools/hvsim/vmbus/vsp.h"
 
 #define SUB_ALLOC 1728
 #define MAX_SUBS 1024

@@ -3,7 +3,7 @@
  * scenario-key entry point and UTF-16 text, written from the
  * specification (UTF-16LE, NUL-terminated, sizes in bytes with the NUL).
  */
-#include "tools/hvsim/ic_services.h"
+#include "tools/hvsim/ic/ic_services.h"
 
 #include <stdio.h>
 #include <stdlib.h>

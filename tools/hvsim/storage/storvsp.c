@@ -25,7 +25,7 @@
 
 #include "drivers/storage/storvsc_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/vsp.h"
+#include "tools/hvsim/vmbus/vsp.h"
 
 #define DISK_BLOCKS 2048
 #define DISK_BLOCK 512

@@ -1,5 +1,6 @@
 /*
- * hvsim's VMBus host: the parent partition's side of the channel protocol
+ * hvsim's VMBus host, the control protocol: the parent partition's side of
+ * the channel protocol
  * (OpenVMM vmbus_server channels.rs; Linux drivers/hv/channel_mgmt.c), as
  * Hyper-V and OpenVMM behave.  Messages the guest posts (HvPostMessage,
  * connection 1; 4 for a >= 5.0 INITIATE_CONTACT; then the returned
@@ -11,7 +12,8 @@
  * whose first downstream_ring_offset pages are the guest -> host ring.
  * Misbehaviours (sim_mb[MB_VMBUS_*]) break exactly one rule each.  Every
  * guest mistake is logged on stderr and refused the way a host would,
- * never trusted: each guest address goes through sim_gpa().
+ * never trusted: each guest address goes through sim_gpa().  Scenario
+ * configuration and set-up: config.c; the power-off report: report.c.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,13 +21,13 @@
 #include <string.h>
 
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus_host.h"
 
 #define STATUS_GPADL_FAILED 0x8000ffffu /* E_UNEXPECTED, OpenVMM's GPADL_CREATED error */
 #define STATUS_UNSUCCESSFUL 0xc0000001u /* NTSTATUS, a failed open */
 #define TARGET_VP_NONE 0xffffffffu      /* OPENCHANNEL: no host -> guest interrupts */
 #define CONN_STATE_FAILED 2             /* VERSION_RESPONSE connection_state "unknown failure" */
-#define CONNECTION_ID_BASE 0x10000u     /* offer connection_id = base + relid */
 #define INQ_LEN 64                      /* the host's port queue: then INSUFFICIENT_BUFFERS */
 #define MAX_GPADLS 64
 #define SERVICE_NS 10000ull             /* a signalled ring is read 10 us later */
@@ -39,24 +41,11 @@
 #define POST_TRANSIENT_BUFFERS 3        /* ...is refused INSUFFICIENT_BUFFERS 3 times */
 #define POST_TRANSIENT_CONN 2           /* ...then INVALID_CONNECTION_ID twice (not INITIATE_CONTACT) */
 
-struct sim_vmbus_config sim_vmbus_cfg = {
-	.conn_id = VMBUS_MESSAGE_CONNECTION_ID,
-	.delay_ns = 1000000,
-};
 #define cfg sim_vmbus_cfg
+#define bus sim_vmbus_bus
+#define channels sim_vmbus_channels
+#define nchannels sim_vmbus_nchannels
 
-static const struct {
-	uint32_t v;
-	const char *name;
-} versions[] = {
-	{ VMBUS_VERSION_WS2008, "0.13" },     { VMBUS_VERSION_WIN7, "1.1" },
-	{ VMBUS_VERSION_WIN8, "2.4" },        { VMBUS_VERSION_WIN8_1, "3.0" },
-	{ VMBUS_VERSION_WIN10, "4.0" },       { VMBUS_VERSION_WIN10_V4_1, "4.1" },
-	{ VMBUS_VERSION_WIN10_V5, "5.0" },    { VMBUS_VERSION_WIN10_V5_1, "5.1" },
-	{ VMBUS_VERSION_WIN10_V5_2, "5.2" },  { VMBUS_VERSION_WIN10_V5_3, "5.3" },
-	{ VMBUS_VERSION_WIN10_V6_0, "6.0" },
-};
-#define NVERSIONS (sizeof(versions) / sizeof(versions[0]))
 
 /* A GPADL: its range buffer as the guest described it, and what uses it. */
 struct sim_gpadl {
@@ -69,21 +58,9 @@ struct sim_gpadl {
 };
 
 static struct sim_gpadl *gpadls[MAX_GPADLS];
-static struct sim_channel channels[SIM_VMBUS_MAX_CHANNELS];
-static unsigned nchannels;
-
-/* The connection (one client: VTL 0 on SINT 2). */
-static struct {
-	bool connected, unloaded;
-	uint32_t version, last_version, target_vp;
-	bool via_conn4, conn_id_open;
-	uint64_t interrupt_page;   /* < 2.4 only */
-	bool offers_requested, rescinded_once;
-	uint64_t msgs_in, msgs_out, refused_posts, errors, contacts, offers_sent, alloffers;
-	uint64_t transient_bursts;
-	uint32_t last_requested;
-	char first_error[240];
-} bus;
+struct sim_channel sim_vmbus_channels[SIM_VMBUS_MAX_CHANNELS];
+unsigned sim_vmbus_nchannels;
+struct sim_vmbus_bus sim_vmbus_bus;
 
 /*
  * Messages the guest posted, each handled once due; messages due at the
@@ -130,54 +107,6 @@ void sim_vmbus_trace(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-}
-
-/* ---- versions ---- */
-
-int sim_vmbus_version_parse(const char *s, uint32_t *v)
-{
-	if (!strcmp(s, "none")) {
-		*v = 0;
-		return 0;
-	}
-	for (unsigned i = 0; i < NVERSIONS; i++) {
-		if (!strcmp(versions[i].name, s)) {
-			*v = versions[i].v;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-const char *sim_vmbus_version_name(uint32_t v, char *buf)
-{
-	if (!v)
-		return "none";
-	snprintf(buf, 16, "%u.%u", v >> 16, v & 0xffff);
-	return buf;
-}
-
-/* Is @v one of the versions this host accepts (every one up to the configured highest)? */
-static bool version_supported(uint32_t v)
-{
-	for (unsigned i = 0; i < NVERSIONS; i++)
-		if (versions[i].v == v)
-			return v <= cfg.max_version;
-	return false;
-}
-
-void sim_vmbus_list(void)
-{
-	printf("vmbus versions (scenario \"vmbus =\"):\n  none");
-	for (unsigned i = 0; i < NVERSIONS; i++)
-		printf(" %s", versions[i].name);
-	printf("\nvmbus devices (scenario \"offer =\"):\n");
-	for (unsigned i = 0; i < sim_ndevices; i++) {
-		char g[GUID_STR_LEN];
-
-		printf("  %-10s %s%s\n", sim_devices[i].name, guid_format(&sim_devices[i].class, g),
-		       sim_devices[i].pipe ? "  (integration service)" : "");
-	}
 }
 
 /* ---- sending ---- */
@@ -477,7 +406,7 @@ static void on_initiate_contact(const void *msg, uint32_t size, uint32_t conn)
 		sim_vmbus_guest_error("INITIATE_CONTACT asks for SINT %u: no answer", sint);
 		return;
 	}
-	if (!version_supported(v) || sim_mb[MB_VMBUS_REFUSE_ALL]) {
+	if (!sim_vmbus_version_supported(v) || sim_mb[MB_VMBUS_REFUSE_ALL]) {
 		fprintf(stderr, "hvsim: vmbus: INITIATE_CONTACT %s refused (this host: 0.13..%s%s)\n",
 			sim_vmbus_version_name(v, vb), sim_vmbus_version_name(cfg.max_version, vb2),
 			sim_mb[MB_VMBUS_REFUSE_ALL] ? ", misbehaving: refuses all" : "");
@@ -1178,134 +1107,3 @@ uint16_t sim_vmbus_signal(uint32_t conn, uint16_t flag)
 	return HV_STATUS_INVALID_CONNECTION_ID;
 }
 
-/* ---- set-up and report ---- */
-
-static __attribute__((noreturn)) void config_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "hvprobe-sim: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static bool relid_taken(uint32_t relid)
-{
-	for (unsigned i = 0; i < nchannels; i++)
-		if (channels[i].relid == relid)
-			return true;
-	for (unsigned i = 0; i < cfg.noffers; i++)
-		if (cfg.offers[i].relid == relid)
-			return true;
-	return false;
-}
-
-/* Add channel for @dev (@relid 0: the lowest free one). */
-static struct sim_channel *add_channel(const struct sim_device *dev, uint32_t relid,
-				       const struct guid *instance)
-{
-	struct sim_channel *ch = &channels[nchannels];
-	bool dev_seen = false;
-
-	for (unsigned i = 0; i < nchannels; i++)
-		dev_seen |= channels[i].dev == dev;
-	if (!relid)
-		for (relid = 1; relid_taken(relid); relid++)
-			;
-	ch->index = nchannels++;
-	ch->dev = dev;
-	ch->relid = relid;
-	ch->connection_id = CONNECTION_ID_BASE + relid;
-	ch->class = dev->class;
-	if (instance)
-		ch->instance = *instance;
-	else if (!dev_seen && !guid_is_zero(&dev->instance))
-		ch->instance = dev->instance;
-	else /* hvsim's own: 6876736d-0000-4000-8000-00000000NNNN ("hvsm", NNNN = offer number) */
-		ch->instance = (struct guid)GUID_INIT(0x6876736d, 0, 0x4000, 0x80, 0, 0, 0, 0, 0,
-						      ((ch->index + 1) >> 8) & 0xff, (ch->index + 1) & 0xff);
-	return ch;
-}
-
-void sim_vmbus_init(void)
-{
-	if (!cfg.version_set)
-		cfg.max_version = sim.profile->vmbus_version;
-	if (!cfg.offers_set && sim.profile->vmbus_offers) {
-		char list[256], *save = NULL;
-
-		snprintf(list, sizeof(list), "%s", sim.profile->vmbus_offers);
-		for (char *n = strtok_r(list, " ", &save); n; n = strtok_r(NULL, " ", &save)) {
-			const struct sim_device *dev = sim_device_find(n);
-
-			if (!dev || cfg.noffers == SIM_VMBUS_MAX_OFFERS)
-				config_error("profile %s: bad offer list", sim.profile->name);
-			cfg.offers[cfg.noffers++] = (struct sim_offer_cfg){ dev, 0, false, { { 0 } } };
-		}
-	}
-	if (!cfg.max_version)
-		return;
-	for (unsigned i = 0; i < cfg.noffers; i++)
-		for (unsigned k = 0; k < i; k++)
-			if (cfg.offers[i].relid && cfg.offers[i].relid == cfg.offers[k].relid)
-				config_error("two offers with relid %u (misbehave = vmbus_duplicate_relid does that)",
-					     cfg.offers[i].relid);
-	for (unsigned i = 0; i < cfg.noffers; i++)
-		add_channel(cfg.offers[i].dev, cfg.offers[i].relid,
-			    cfg.offers[i].instance_set ? &cfg.offers[i].instance : NULL);
-	if (sim_mb[MB_VMBUS_ZERO_GUID])
-		memset(&add_channel(sim_device_find("unknown"), 0, NULL)->class, 0, sizeof(struct guid));
-	if (sim_mb[MB_VMBUS_DUPLICATE_RELID]) {
-		while (nchannels < 2)
-			add_channel(sim_device_find("unknown"), 0, NULL);
-		channels[0].relid = 1; /* connection ids stay apart */
-		channels[1].relid = 1;
-	}
-}
-
-void sim_vmbus_report(void)
-{
-	char a[16], b[16];
-
-	if (!cfg.max_version) {
-		fprintf(stderr, "hvsim: vmbus: no VMBus host; %llu posts refused\n",
-			(unsigned long long)bus.refused_posts);
-		return;
-	}
-	fprintf(stderr, "hvsim: vmbus: host accepts 0.13..%s, %u offers; ", sim_vmbus_version_name(cfg.max_version, a),
-		nchannels);
-	if (bus.connected)
-		fprintf(stderr, "connected at %s via connection %u (msg_conn_id %u)", sim_vmbus_version_name(bus.version, b),
-			bus.via_conn4 ? 4 : 1, bus.version >= VMBUS_VERSION_WIN10_V5 ? cfg.conn_id : VMBUS_MESSAGE_CONNECTION_ID);
-	else if (bus.unloaded)
-		fprintf(stderr, "unloaded (was %s)", sim_vmbus_version_name(bus.last_version, b));
-	else if (bus.contacts)
-		fprintf(stderr, "not connected (%llu INITIATE_CONTACT, last for %s)", (unsigned long long)bus.contacts,
-			sim_vmbus_version_name(bus.last_requested, b));
-	else
-		fprintf(stderr, "the guest never connected");
-	fprintf(stderr, "; %llu messages from the guest, %llu to it, %llu posts refused; %llu offers and %llu ALLOFFERS_DELIVERED sent; %llu guest protocol errors\n",
-		(unsigned long long)bus.msgs_in, (unsigned long long)bus.msgs_out,
-		(unsigned long long)bus.refused_posts, (unsigned long long)bus.offers_sent,
-		(unsigned long long)bus.alloffers, (unsigned long long)bus.errors);
-	for (unsigned i = 0; i < nchannels; i++) {
-		const struct sim_channel *ch = &channels[i];
-
-		if (!ch->opens)
-			continue;
-		fprintf(stderr, "hvsim: vmbus: channel %u %s: %s, opened %llux, packets %llu from the guest (%llu bytes), %llu to it (%llu bytes), signals %llu in, %llu out%s%s\n",
-			ch->relid, ch->dev->name, ch->open ? "open" : "closed", (unsigned long long)ch->opens,
-			(unsigned long long)ch->packets_in, (unsigned long long)ch->bytes_in,
-			(unsigned long long)ch->packets_out, (unsigned long long)ch->bytes_out,
-			(unsigned long long)ch->signals_in, (unsigned long long)ch->signals_out,
-			ch->backlog_len ? ", packets still waiting for room" : "",
-			ch->dropped ? ", packets dropped" : "");
-		if (ch->dev->report)
-			ch->dev->report(ch);
-	}
-	if (bus.errors)
-		fprintf(stderr, "hvsim: vmbus: first guest error: %s\n", bus.first_error);
-}

@@ -2,18 +2,18 @@
  * The devices hvsim's VMBus host can offer (class GUIDs: Linux include/linux/hyperv.h): one
  * row each, name, class GUID, default instance GUID, whether it is an
  * integration service (named-pipe offer), and its hooks.  Heartbeat,
- * shutdown and time sync are served by the IC hosts (ic_host.c), KVP, VSS
- * and fcopy by ic_kvp.c, ic_vss.c, ic_fcopy.c on the same framework; every
+ * shutdown and time sync are served by the IC hosts (ic/ic_host.c), KVP, VSS
+ * and fcopy by ic/ic_kvp.c, ic/ic_vss.c, ic/ic_fcopy.c on the same framework; every
  * other row uses the generic device, which only counts what the guest
  * sends.
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/input_dm.h"
-#include "tools/hvsim/vmbus.h"
-#include "tools/hvsim/vsp.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/vmbus/input_dm.h"
+#include "tools/hvsim/vmbus/vmbus.h"
+#include "tools/hvsim/vmbus/vsp.h"
 
 /* The generic device: count the guest's packets. */
 static void generic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt,
@@ -53,20 +53,20 @@ const struct sim_device sim_devices[] = {
 	  IC_HOST(sim_ic_fcopy) },
 	{ "keyboard", GUID_INIT(0xf912ad6d, 0x2b17, 0x48ea, 0xbd, 0x65, 0xf9, 0x27, 0xa6, 0x1c, 0x76, 0x84),
 	  GUID_INIT(0xd34b2567, 0xb9b6, 0x42b9, 0x87, 0x78, 0x0a, 0x4e, 0xc0, 0xb9, 0x55, 0xbf), false,
-	  SIM_KEYBOARD_HOST }, /* synth_input.c */
+	  SIM_KEYBOARD_HOST }, /* input/synth_input.c */
 	{ "mouse", GUID_INIT(0xcfa8b69e, 0x5b4a, 0x4cc0, 0xb9, 0x8b, 0x8b, 0xa1, 0xa1, 0xf3, 0xf9, 0x5a),
 	  GUID_INIT(0x58f75a6d, 0xd949, 0x4320, 0x99, 0xe1, 0xa2, 0xa2, 0x57, 0x6d, 0x58, 0x1c), false,
-	  SIM_MOUSE_HOST }, /* synth_input.c */
+	  SIM_MOUSE_HOST }, /* input/synth_input.c */
 	{ "video", GUID_INIT(0xda0a7802, 0xe377, 0x4aac, 0x8e, 0x77, 0x05, 0x58, 0xeb, 0x10, 0x73, 0xf8),
 	  NO_INSTANCE, false, GENERIC },
 	{ "balloon", GUID_INIT(0x525074dc, 0x8985, 0x46e2, 0x80, 0x57, 0xa3, 0x07, 0xdc, 0x18, 0xa5, 0x02),
-	  NO_INSTANCE, false, SIM_DM_HOST }, /* dm_host.c */
+	  NO_INSTANCE, false, SIM_DM_HOST }, /* balloon/dm_host.c */
 	{ "scsi", GUID_INIT(0xba6163d9, 0x04a1, 0x4d29, 0xb6, 0x05, 0x72, 0xe2, 0xff, 0xb1, 0xdc, 0x7f),
 	  NO_INSTANCE, false, .on_open = sim_storvsp_open, .on_packet = sim_storvsp_packet,
-	  .on_close = sim_storvsp_close, .report = sim_storvsp_report }, /* storvsp.c */
+	  .on_close = sim_storvsp_close, .report = sim_storvsp_report }, /* storage/storvsp.c */
 	{ "nic", GUID_INIT(0xf8615163, 0xdf3e, 0x46c5, 0x91, 0x3f, 0xf2, 0xd2, 0xf9, 0x65, 0xed, 0x0e),
 	  NO_INSTANCE, false, .on_open = sim_netvsp_open, .on_packet = sim_netvsp_packet,
-	  .on_close = sim_netvsp_close, .report = sim_netvsp_report }, /* netvsp.c */
+	  .on_close = sim_netvsp_close, .report = sim_netvsp_report }, /* net/netvsp.c */
 	/* Automatic VM Activation, offered to Windows guests (Linux include/linux/hyperv.h HV_AVMA1_GUID, HV_AVMA2_GUID) */
 	{ "avma1", GUID_INIT(0xf8e65716, 0x3cb3, 0x4a06, 0x9a, 0x60, 0x18, 0x89, 0xc5, 0xcc, 0xca, 0xb5),
 	  NO_INSTANCE, false, GENERIC },

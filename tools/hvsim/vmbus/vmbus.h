@@ -4,7 +4,10 @@
  * rescind, unload), host-side ring buffers, and a device model so that
  * integration services plug in as table rows without touching the core.
  *
- *   vmbus.c       connection and channel messages, misbehaviours, report
+ *   control.c     connection and channel messages, the queue, signals,
+ *                 and what misbehaviours and quirks change in them
+ *   config.c      versions, the scenario's VMBus keys, the offers set up
+ *   report.c      what the host saw, at power off
  *   vmbus_ring.c  the host's ring-buffer reader and writer
  *   vmbus_dev.c   the device table (class GUIDs) and the generic device
  *
@@ -160,8 +163,15 @@ const char *sim_vmbus_version_name(uint32_t v, char *buf);
 uint32_t sim_vmbus_msg_type(const char *name);
 /* --list: the versions and the offerable devices. */
 void sim_vmbus_list(void);
+/* The scenario's VMBus keys (scenario.c's table): vmbus, vmbus_conn_id, offer, vmbus_delay_ms, vmbus_ping, vmbus_trace. */
+void sim_vmbus_key_version(const char *key, char *val);
+void sim_vmbus_key_conn_id(const char *key, char *val);
+void sim_vmbus_key_offer(const char *key, char *val);
+void sim_vmbus_key_delay(const char *key, char *val);
+void sim_vmbus_key_ping(const char *key, char *val);
+void sim_vmbus_key_trace(const char *key, char *val);
 
-/* ---- inside the host (vmbus.c <-> vmbus_ring.c) ---- */
+/* ---- inside the host (control.c <-> vmbus_ring.c; the rest: vmbus_host.h) ---- */
 /* A guest protocol error: logged on stderr and counted (here and in sim.guest_errors). */
 void sim_vmbus_guest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Trace line (scenario vmbus_trace = 1). */

@@ -14,8 +14,8 @@
 
 #include "drivers/ic/kvp_regs.h"
 #include "tools/hvsim/hvsim.h"
-#include "tools/hvsim/ic_host.h"
-#include "tools/hvsim/ic_services.h"
+#include "tools/hvsim/ic/ic_host.h"
+#include "tools/hvsim/ic/ic_services.h"
 
 #define NS_PER_S 1000000000ull
 #define MAX_STEPS 256
@@ -430,7 +430,7 @@ static void kvp_report(const struct ic_host *h)
 }
 
 const struct sim_ic_service sim_ic_kvp = {
-	"kvp", IC_MSG_KVP, &kvp_versions, kvp_start, kvp_pump, kvp_answer, kvp_report,
+	"kvp", IC_MSG_KVP, &kvp_versions, kvp_start, kvp_pump, kvp_answer, kvp_report, NULL,
 };
 
 /* ---- scenario keys ---- */
