@@ -46,23 +46,12 @@ static int put_utf8(char *dst, size_t cap, size_t *pos, uint32_t c)
 	return 0;
 }
 
-/* UTF-16LE (terminator last, sizes in bytes) -> UTF-8; see utf16.h. */
-int utf16le_to_utf8(const void *src, size_t n, char *dst, size_t cap, const char **why)
+/* @count code units of UTF-16LE at @p (no terminator among them) -> UTF-8 at @dst. */
+static int decode_units(const uint8_t *p, size_t count, char *dst, size_t cap, const char **why)
 {
-	const uint8_t *p = src;
-	size_t units = n / 2, pos = 0;
+	size_t pos = 0;
 
-	if (cap)
-		dst[0] = '\0';
-	if (n % 2) {
-		*why = "an odd number of bytes";
-		return -1;
-	}
-	if (!units || unit(p, units - 1) != 0) {
-		*why = "no NUL terminator at the end of its size";
-		return -1;
-	}
-	for (size_t i = 0; i + 1 < units; i++) {
+	for (size_t i = 0; i < count; i++) {
 		uint32_t c = unit(p, i);
 
 		if (c == 0) {
@@ -74,7 +63,7 @@ int utf16le_to_utf8(const void *src, size_t n, char *dst, size_t cap, const char
 			return -1;
 		}
 		if (c >= SURROGATE_HIGH && c < SURROGATE_LOW) {
-			uint32_t lo = unit(p, i + 1);
+			uint32_t lo = i + 1 < count ? unit(p, i + 1) : 0;
 
 			if (lo < SURROGATE_LOW || lo >= SURROGATE_END) {
 				*why = "a lone high surrogate";
@@ -96,6 +85,40 @@ int utf16le_to_utf8(const void *src, size_t n, char *dst, size_t cap, const char
 	}
 	dst[pos] = '\0';
 	return (int)pos;
+}
+
+/* UTF-16LE (terminator last, sizes in bytes) -> UTF-8; see utf16.h. */
+int utf16le_to_utf8(const void *src, size_t n, char *dst, size_t cap, const char **why)
+{
+	const uint8_t *p = src;
+	size_t units = n / 2;
+
+	if (cap)
+		dst[0] = '\0';
+	if (n % 2) {
+		*why = "an odd number of bytes";
+		return -1;
+	}
+	if (!units || unit(p, units - 1) != 0) {
+		*why = "no NUL terminator at the end of its size";
+		return -1;
+	}
+	return decode_units(p, units - 1, dst, cap, why);
+}
+
+/* UTF-16LE up to its first NUL or @n bytes -> UTF-8; see utf16.h. */
+int utf16le_text_to_utf8(const void *src, size_t n, char *dst, size_t cap, size_t *units,
+			 const char **why)
+{
+	const uint8_t *p = src;
+	size_t count = 0;
+
+	if (cap)
+		dst[0] = '\0';
+	while (count < n / 2 && unit(p, count) != 0)
+		count++;
+	*units = count;
+	return decode_units(p, count, dst, cap, why);
 }
 
 /* Decode one UTF-8 sequence at @s into *@c; its length, or 0 when malformed. */

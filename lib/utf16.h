@@ -23,6 +23,15 @@
 int utf16le_to_utf8(const void *src, size_t n, char *dst, size_t cap, const char **why);
 
 /*
+ * The lenient form, as Linux's utf16s_to_utf8s() reads host text: decode
+ * the code units at @src up to the first NUL or the end of its @n bytes,
+ * terminated or not; *@units says how many were decoded.  Lone surrogates
+ * are still refused.
+ */
+int utf16le_text_to_utf8(const void *src, size_t n, char *dst, size_t cap, size_t *units,
+			 const char **why);
+
+/*
  * Encode the NUL-terminated UTF-8 string @src as UTF-16LE with its
  * terminator at @dst (@cap bytes).  Returns the bytes written, the
  * terminator included (the protocol's "size").

@@ -95,18 +95,13 @@ void ic_warning(struct ic_channel *ic, const char *what, const char *fmt, ...)
 int ic_utf16(struct ic_channel *ic, const char *what, const uint8_t *src, size_t n, char *dst,
 	     size_t cap)
 {
-	static uint8_t text[IC_TEXT_MAX + 2];
-	size_t units = 0;
+	size_t units;
 	const char *why;
 	int r;
 
 	if (n > IC_TEXT_MAX)
 		n = IC_TEXT_MAX;
-	while (units < n / 2 && (src[2 * units] | src[2 * units + 1]))
-		units++;
-	memcpy(text, src, 2 * units);
-	text[2 * units] = text[2 * units + 1] = 0;
-	r = utf16le_to_utf8(text, 2 * units + 2, dst, cap, &why);
+	r = utf16le_text_to_utf8(src, n, dst, cap, &units, &why);
 	/*
 	 * Ill-formed UTF-16 (a lone surrogate) is the host's error: OpenVMM
 	 * kvp.rs parse_str() refuses it as invalid UTF-16 (Linux's

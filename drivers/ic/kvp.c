@@ -102,16 +102,11 @@ static bool key_text(struct ic_channel *ic, const char *op, unsigned pool, const
 /* Stored host text (already judged by ic_utf16) as UTF-8: up to its first NUL or @n bytes. */
 static int text_of(const uint8_t *src, size_t n, char *out, size_t cap, const char **why)
 {
-	static uint8_t text[KVP_MAX_VALUE_SIZE + 2];
-	size_t units = 0;
+	size_t units;
 
 	if (n > KVP_MAX_VALUE_SIZE)
 		n = KVP_MAX_VALUE_SIZE;
-	while (units < n / 2 && (src[2 * units] | src[2 * units + 1]))
-		units++;
-	memcpy(text, src, 2 * units);
-	text[2 * units] = text[2 * units + 1] = 0;
-	return utf16le_to_utf8(text, 2 * units + 2, out, cap, why);
+	return utf16le_text_to_utf8(src, n, out, cap, &units, why);
 }
 
 /* A record's value as text: strings decoded, numbers in decimal; false when malformed. */

@@ -137,7 +137,29 @@ static void test_refusals_utf8(void)
 	}
 }
 
+/* The lenient reading: up to the first NUL or the size, terminated or not. */
+static void test_text_lenient(void)
+{
+	static const uint8_t plain[] = { 'h', 0, 'i', 0 };                  /* no terminator */
+	static const uint8_t early[] = { 'a', 0, 0, 0, 'b', 0 };            /* NUL before the size */
+	static const uint8_t lone[] = { 'x', 0, 0x3d, 0xd8 };               /* ends in a high surrogate */
+	char out[16];
+	const char *why = NULL;
+	size_t units = 99;
+
+	EXPECT(utf16le_text_to_utf8(plain, sizeof(plain), out, sizeof(out), &units, &why) == 2);
+	EXPECT_STR(out, "hi");
+	EXPECT(units == 2);
+	EXPECT(utf16le_text_to_utf8(early, sizeof(early), out, sizeof(out), &units, &why) == 1);
+	EXPECT_STR(out, "a");
+	EXPECT(units == 1);
+	EXPECT(utf16le_text_to_utf8(lone, sizeof(lone), out, sizeof(out), &units, &why) == -1);
+	EXPECT_STR(why, "a lone high surrogate");
+	EXPECT(utf16le_text_to_utf8(plain, sizeof(plain), out, 2, &units, &why) == -1);
+}
+
 struct unit_test unit_tests[] = {
+	{ "utf16.text_lenient", test_text_lenient },
 	{ "utf16.ascii_round_trip", test_ascii_round_trip },
 	{ "utf16.empty_string", test_empty_string },
 	{ "utf16.bmp", test_bmp },
