@@ -42,6 +42,7 @@ struct options {
 	char require[256];    /* comma-separated devices the host must offer ("" = the profile's) */
 	char require_unknown[128]; /* names in require= that are no known device: 'a', 'b' */
 	uint64_t fcopy_max;   /* bytes of copied files (guest file copy) kept in memory */
+	unsigned enforce;     /* 0 or 1: access outside the CPUID bits must be refused (enlight area) */
 };
 
 extern struct options opt;

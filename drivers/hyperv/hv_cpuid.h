@@ -74,4 +74,12 @@ struct hv_info {
  */
 bool hv_detect(struct hv_info *info, bool required);
 
+
+/* ---- enlightenments (enlight area; Linux hyperv-tlfs.h) ---- */
+#define HV_PRIV_REENLIGHTENMENT (1ull << 13)      /* AccessReenlightenmentControls */
+#define HV_PRIV_TSC_INVARIANT (1ull << 15)
+#define HV_PRIV_DEBUGGING (1ull << (32 + 11))     /* synthetic debugger hypercalls */
+#define HV_PRIV_EXT_HYPERCALLS (1ull << (32 + 20)) /* EnableExtendedHypercalls */
+#define HV_FEAT_DEBUG_MSRS (1u << 11)             /* CPUID 0x40000003 EDX */
+
 #endif

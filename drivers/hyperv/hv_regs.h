@@ -135,4 +135,40 @@ struct hv_ref_tsc_page {
 } __attribute__((packed));
 _Static_assert(sizeof(struct hv_ref_tsc_page) == 24, "reference TSC page header is 24 bytes");
 
+/* ---- enlightenments (enlight area: stimer.c, access.c, extras.c) ---- */
+#define HV_MSR_RESET 0x40000003u
+#define HV_MSR_VP_RUNTIME 0x40000010u
+#define HV_MSR_EOI 0x40000070u
+#define HV_MSR_ICR 0x40000071u
+#define HV_MSR_TPR 0x40000072u
+#define HV_MSR_VP_ASSIST_PAGE 0x40000073u
+#define HV_MSR_SINT15 0x4000009fu
+#define HV_MSR_STIMER3_COUNT 0x400000b7u
+#define HV_MSR_SYNDBG_CONTROL 0x400000f1u
+#define HV_MSR_SYNDBG_STATUS 0x400000f2u
+#define HV_MSR_SYNDBG_PENDING_BUFFER 0x400000f5u
+#define HV_MSR_SYNDBG_OPTIONS 0x400000ffu
+#define HV_MSR_REENLIGHTENMENT_CONTROL 0x40000106u
+#define HV_MSR_TSC_EMULATION_CONTROL 0x40000107u
+#define HV_MSR_TSC_EMULATION_STATUS 0x40000108u
+#define HV_MSR_TSC_INVARIANT_CONTROL 0x40000118u
+
+/* STIMERx_CONFIG (TLFS §12.5.1; Linux union hv_stimer_config) */
+#define HV_STIMER_PERIODIC (1ull << 1)
+#define HV_STIMER_LAZY (1ull << 2)
+#define HV_STIMER_AUTO_ENABLE (1ull << 3)
+#define HV_STIMER_VECTOR_SHIFT 4      /* b11:4: APIC vector in direct mode */
+#define HV_STIMER_DIRECT_MODE (1ull << 12)
+#define HV_STIMER_COUNT 4
+
+/* REENLIGHTENMENT_CONTROL: b7:0 vector, b16 enabled, b63:32 target VP */
+#define HV_REENLIGHTENMENT_ENABLE (1ull << 16)
+
+/* extended hypercalls (TLFS §3.8; Linux HV_EXT_CALL_QUERY_CAPABILITIES) */
+#define HV_EXT_CALL_QUERY_CAPABILITIES 0x8001u
+/* synthetic debugger hypercalls (Linux HVCALL_POST_DEBUG_DATA ...) */
+#define HV_CALL_POST_DEBUG_DATA 0x0069u
+#define HV_CALL_RETRIEVE_DEBUG_DATA 0x006au
+#define HV_CALL_RESET_DEBUG_SESSION 0x006bu
+
 #endif

@@ -7,11 +7,13 @@
  */
 #include "drivers/hyperv/platform.h"
 
+#include "drivers/hyperv/enlight.h"
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/hypercall.h"
 #include "drivers/hyperv/msr.h"
 #include "drivers/hyperv/synic.h"
 #include "kernel/cpu.h"
+#include "kernel/options.h"
 #include "lib/log.h"
 #include "lib/report.h"
 
@@ -99,7 +101,11 @@ bool hv_platform_setup(struct hv_info *hv, uint64_t guest_os_id)
 	hv_hypercall_selftest(hv);
 	synic = synic_setup(hv);
 	hv_clock_setup(hv);
-	if (synic)
+	if (synic) {
 		synic_selftest(hv);
+		hv_stimer_checks(hv);
+	}
+	hv_access_checks(hv, opt.enforce || opt.expect == EXPECT_HYPERV);
+	hv_extras_checks(hv);
 	return synic;
 }

@@ -22,7 +22,7 @@ typedef void (*synic_msg_fn)(const struct hv_message *msg, void *ctx);
  */
 bool synic_setup(const struct hv_info *hv);
 
-/* Route messages of @type on SINT 2 to @fn. */
+/* Route messages of @type on SINT 2 to @fn (replacing an earlier handler of @type). */
 bool synic_on_message(uint32_t type, synic_msg_fn fn, void *ctx);
 
 /* Test and clear event flag @flag of SINT 2 (VMBus: flag = channel relid). */

@@ -123,6 +123,9 @@ void sim_vmbus_report(void);
 /* ---- MSRs (hyperv/msr.c) ---- */
 int sim_rdmsr(uint32_t msr, uint64_t *val);
 int sim_wrmsr(uint32_t msr, uint64_t val);
+/* The enlightenment MSRs (hyperv/enlight.c): 0, -1 for #GP, 1 for an MSR it does not know. */
+int sim_enlight_rdmsr(uint32_t msr, uint64_t *val);
+int sim_enlight_wrmsr(uint32_t msr, uint64_t val);
 
 /* ---- scenario files (scenario.c: one table of keys) ---- */
 /* Read scenario @path; exits (status 2) on an unknown key or a bad value. */

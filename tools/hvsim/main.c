@@ -237,7 +237,7 @@ int main(int argc, char **argv)
 	for (unsigned s = 0; s < HV_SINT_COUNT; s++)
 		sim.sint[s] = HV_SINT_MASKED; /* reset value */
 	if (sim_mb[MB_IRQ_WITHOUT_MESSAGE])
-		sim.storm_left = 20;
+		sim.storm_left = 40; /* more than the timer checks' own interrupts */
 	if (sim_mb[MB_IRQ_STORM])
 		sim.storm_left = 10000;
 

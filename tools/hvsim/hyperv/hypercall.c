@@ -67,6 +67,23 @@ uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		return fast ? status(HV_STATUS_INVALID_HYPERCALL_INPUT) : post_message(input);
 	case HV_CALL_SIGNAL_EVENT:
 		return fast ? signal_event(input) : status(HV_STATUS_INVALID_HYPERCALL_INPUT);
+	case HV_CALL_POST_DEBUG_DATA:
+	case HV_CALL_RETRIEVE_DEBUG_DATA:
+	case HV_CALL_RESET_DEBUG_SESSION:
+		/* no debugger is attached: refused without the privilege, else no such call here */
+		return status(denied(HV_PRIV_DEBUGGING) ?: HV_STATUS_INVALID_HYPERCALL_CODE);
+	case HV_EXT_CALL_QUERY_CAPABILITIES: {
+		uint64_t *out;
+
+		/* TLFS, extended hypercalls: a 64-bit mask at the output GPA; we offer none */
+		if (denied(HV_PRIV_EXT_HYPERCALLS))
+			return status(denied(HV_PRIV_EXT_HYPERCALLS));
+		out = sim_gpa(output, sizeof(*out));
+		if (fast || !out)
+			return status(HV_STATUS_INVALID_PARAMETER);
+		*out = 0;
+		return status(HV_STATUS_SUCCESS);
+	}
 	}
 	return status(HV_STATUS_INVALID_HYPERCALL_CODE);
 }

@@ -13,7 +13,7 @@
 
 static bool priv(uint64_t bit)
 {
-	return (sim.profile->privileges & bit) != 0;
+	return (sim.profile->privileges & bit) != 0 || sim_mb[MB_MSR_UNGATED];
 }
 
 static bool synic_ok(void)
@@ -137,7 +137,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 	case HV_MSR_EOM:
 		return GP; /* write-only */
 	}
-	return GP; /* not a synthetic MSR this host implements */
+	return sim_enlight_rdmsr(msr, val) == 0 ? 0 : GP; /* hyperv/enlight.c, or not implemented */
 }
 
 int sim_wrmsr(uint32_t msr, uint64_t val)
@@ -161,9 +161,15 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 			return GP;
 		if ((msr - HV_MSR_STIMER0_CONFIG) % 2) {
 			sim.stimer_count[t] = val;
+			/* TLFS §12.5.1 AutoEnable; a zero Count disables (KVM stimer_set_count()) */
+			if (!val)
+				sim.stimer_config[t] &= ~HV_STIMER_ENABLE;
+			else if (sim.stimer_config[t] & HV_STIMER_AUTO_ENABLE)
+				sim.stimer_config[t] |= HV_STIMER_ENABLE;
 		} else {
 			/* enabled in message mode with SINT 0: invalid (TLFS §12.5.1) */
-			if ((val & HV_STIMER_ENABLE) && !((val >> HV_STIMER_SINT_SHIFT) & 0xf))
+			if ((val & HV_STIMER_ENABLE) && !(val & HV_STIMER_DIRECT_MODE) &&
+			    !((val >> HV_STIMER_SINT_SHIFT) & 0xf))
 				return GP;
 			sim.stimer_config[t] = val;
 		}
@@ -221,5 +227,5 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 	case HV_MSR_SVERSION:
 		return GP; /* read-only */
 	}
-	return GP;
+	return sim_enlight_wrmsr(msr, val) == 0 ? 0 : GP;
 }

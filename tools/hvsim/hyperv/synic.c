@@ -124,30 +124,62 @@ void sim_signal_guest(unsigned sint, unsigned flag)
 	sim_raise_sint(sint);
 }
 
-/* ---- synthetic timers (TLFS §12.5), one-shot, message mode ---- */
+/* ---- synthetic timers (TLFS §12.5): one-shot, periodic, message or direct mode ---- */
 
 static uint64_t stimer_generation[4];
+static uint64_t stimer_exp[4]; /* the next expiration, 100 ns reference time */
 
-static void stimer_fire(uint64_t arg)
+static void stimer_message(unsigned t, uint64_t exp)
 {
-	unsigned t = arg & 3;
 	struct hv_timer_message m = { 0 };
 
-	if (arg >> 2 != stimer_generation[t] || !(sim.stimer_config[t] & HV_STIMER_ENABLE))
-		return; /* reprogrammed or disabled since */
 	m.timer_index = t;
-	m.expiration_time = sim.stimer_count[t];
+	m.expiration_time = exp;
 	m.delivery_time = sim.now_ns / 100;
-	sim.stimer_config[t] &= ~HV_STIMER_ENABLE; /* one-shot */
 	sim_post_to_guest((sim.stimer_config[t] >> HV_STIMER_SINT_SHIFT) & 0xf,
 			  HV_MESSAGE_TYPE_TIMER_EXPIRED, &m, sizeof(m));
 }
 
+/* MB_ONESHOT_TWICE: the same expiry once more */
+static void stimer_again(uint64_t arg)
+{
+	stimer_message(arg & 3, arg >> 2);
+}
+
+static void stimer_fire(uint64_t arg)
+{
+	unsigned t = arg & 3;
+	uint64_t cfg = sim.stimer_config[t], exp = stimer_exp[t], period = sim.stimer_count[t];
+
+	if (arg >> 2 != stimer_generation[t] || !(cfg & HV_STIMER_ENABLE))
+		return; /* reprogrammed or disabled since */
+	/* KVM stimer_expiration(): direct mode raises the vector, no message */
+	if ((cfg & HV_STIMER_DIRECT_MODE) && !sim_mb[MB_DIRECT_SENDS_MESSAGE])
+		sim.irq_pending[(cfg >> HV_STIMER_VECTOR_SHIFT) & 0xff] = true;
+	else
+		stimer_message(t, exp);
+	if (!(cfg & HV_STIMER_PERIODIC)) {
+		sim.stimer_config[t] &= ~HV_STIMER_ENABLE; /* one-shot */
+		if (sim_mb[MB_ONESHOT_TWICE])
+			sim_at(sim.now_ns + 1000000, stimer_again, exp << 2 | t);
+		return;
+	}
+	/* periodic: the next whole period, missed ones skipped (KVM stimer_start()) */
+	exp += sim_mb[MB_PERIODIC_DRIFT] ? period + period / 10 : period;
+	while (exp * 100 <= sim.now_ns)
+		exp += period;
+	stimer_exp[t] = exp;
+	sim_at(exp * 100, stimer_fire, arg);
+}
+
 void sim_stimer_update(unsigned t)
 {
+	uint64_t cfg = sim.stimer_config[t];
+
 	stimer_generation[t]++;
-	if (!(sim.stimer_config[t] & HV_STIMER_ENABLE) || !sim.stimer_count[t] ||
-	    sim_mb[MB_TIMER_SILENT])
+	if (!(cfg & HV_STIMER_ENABLE) || !sim.stimer_count[t] || sim_mb[MB_TIMER_SILENT])
 		return;
-	sim_at(sim.stimer_count[t] * 100, stimer_fire, (stimer_generation[t] << 2) | t);
+	/* Count is an absolute time for one-shot timers, the period for periodic ones (TLFS §12.5.2) */
+	stimer_exp[t] = cfg & HV_STIMER_PERIODIC ? sim.now_ns / 100 + sim.stimer_count[t] : sim.stimer_count[t];
+	sim_at(stimer_exp[t] * 100, stimer_fire, (stimer_generation[t] << 2) | t);
 }

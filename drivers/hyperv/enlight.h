@@ -1,0 +1,22 @@
+/* The single-VP enlightenments: synthetic timers, the access matrix, and the optional MSRs and calls. */
+#ifndef HVPROBE_ENLIGHT_H
+#define HVPROBE_ENLIGHT_H
+
+#include <stdbool.h>
+
+#include "drivers/hyperv/hv_cpuid.h"
+
+/* hv.stimer.*: timers 0-3 one-shot, periodic, AutoEnable, direct (stimer.c); needs the SynIC. */
+void hv_stimer_checks(const struct hv_info *hv);
+
+/*
+ * hv.access.msr / hv.access.hypercall: every synthetic MSR and hypercall we
+ * know against its CPUID bit (access.c).  @enforced: the host claims to
+ * hold access to the bits (Hyper-V does; KVM only with hv-enforce-cpuid).
+ */
+void hv_access_checks(const struct hv_info *hv, bool enforced);
+
+/* hv.vapic, hv.reenlightenment, hv.syndbg, hv.extcall.query where granted (extras.c). */
+void hv_extras_checks(const struct hv_info *hv);
+
+#endif
