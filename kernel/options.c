@@ -37,7 +37,7 @@ static const struct config_key keys[] = {
 	  "guest file copy: bytes of copied files kept in memory, all together (default 1 MiB)" },
 	{ "verbose", CONFIG_ENUM, &opt.verbose, 0, 0, bool_names, "1 = debug logging" },
 	{ "enforce", CONFIG_ENUM, &opt.enforce, 0, 0, bool_names,
-	  "1 = the host holds MSRs and hypercalls to their CPUID bits (QEMU hv-enforce-cpuid; implied by expect=hyperv)" },
+	  "1 = host enforces CPUID bits" },
 	{ "fault", CONFIG_ENUM, &opt.fault, 0, 0, fault_names,
 	  "self-test: raise this fault to exercise the failure path" },
 };

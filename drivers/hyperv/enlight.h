@@ -16,7 +16,11 @@ void hv_stimer_checks(const struct hv_info *hv);
  */
 void hv_access_checks(const struct hv_info *hv, bool enforced);
 
-/* hv.vapic, hv.reenlightenment, hv.syndbg, hv.extcall.query where granted (extras.c). */
+/* Bit @bit granted: 0-63 in CPUID 0x40000003 EAX:EBX, HV_GRANT_EDX + n in its EDX (access.c). */
+#define HV_GRANT_EDX 64
+bool hv_granted(const struct hv_info *hv, unsigned bit);
+
+/* hv.vapic, hv.reenlightenment, hv.extcall.query where granted (extras.c). */
 void hv_extras_checks(const struct hv_info *hv);
 
 #endif
