@@ -22,7 +22,10 @@ KCFLAGS := -std=gnu11 -Os -g $(WARN) -ffunction-sections -fdata-sections -I. -ff
            -ffile-prefix-map=$(CURDIR)=.
 BCFLAGS := $(KCFLAGS) -I$(EFI_INC) -I$(EFI_INC)/x86_64 -DGNU_EFI_USE_MS_ABI \
            -Wno-strict-prototypes -Wno-missing-prototypes
-KLDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined --gc-sections
+# -z pack-relative-relocs: the load-address fix-ups as DT_RELR, which
+# boot/reloc.c applies (a tenth of the size of gnu-efi's Elf64_Rela table).
+KLDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefined --gc-sections \
+            -z pack-relative-relocs
 
 # Portable code: compiled unchanged into the kernel and into hvsim.
 PORTABLE_SRC := $(wildcard lib/*.c drivers/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
@@ -55,13 +58,13 @@ $(B)/k/%.o: %.asm
 	$(NASM) -f elf64 -o $@ $<
 
 $(B)/hvprobe.so: $(KOBJS) linker.ld
-	$(LD) $(KLDFLAGS) -o $@ $(EFI_CRT) $(KOBJS) $(EFI_LIB)/libgnuefi.a
+	$(LD) $(KLDFLAGS) -o $@ $(EFI_CRT) $(KOBJS)
 
 # OVMF rejects an image without its dynamic sections and relocations.
 # --strip-all: the COFF symbol table is of no use to the firmware (13 KiB);
 # build/hvprobe.so keeps the symbols and debug information for gdb.
 $(B)/hvprobe.efi: $(B)/hvprobe.so
-	$(OBJCOPY) -j .text -j .reloc -j .data -j .bss -j .dynamic -j .dynsym -j .rela \
+	$(OBJCOPY) -j .text -j .reloc -j .data -j .bss -j .dynamic -j .relr \
 	  --strip-all --target efi-app-x86_64 --subsystem=10 $< $@
 
 $(B)/hvprobe.iso: $(B)/hvprobe.efi tools/mkiso.sh tools/default.cfg
