@@ -3,6 +3,7 @@
  * observe, verdict.  Portable: the x86_64 kernel and hvsim both call
  * hvprobe_main() once the machine is theirs.
  */
+#include "drivers/hyperv/crash.h"
 #include "drivers/hyperv/hv_cpuid.h"
 #include "drivers/ic/ic.h"
 #include "drivers/hyperv/platform.h"
@@ -135,10 +136,14 @@ void hvprobe_main(const struct boot_info *bi)
 		check("config.require", CHECK_FAIL, "unknown device %s in require= (known: %s)",
 		      opt.require_unknown, options_device_names(known, sizeof(known)));
 	}
-	inject_fault();
-
 	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
 		report_set_hyperv(true);
+		hv_crash_setup(&hv);
+	}
+	/* after the crash MSRs are known: a deliberate fault reports through them */
+	inject_fault();
+
+	if (hv.hyperv) {
 		if (hv_platform_setup(&hv, opt.guest_os_id)) {
 			/* require= makes VMBus necessary under any profile: no skip of vmbus.connect */
 			vmbus_start(hv.vp_index, opt.vmbus_version,

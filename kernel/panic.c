@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 
+#include "drivers/hyperv/crash.h"
 #include "kernel/cpu.h"
 #include "lib/log.h"
 #include "lib/report.h"
@@ -20,7 +21,9 @@ static __attribute__((noreturn)) void vfatal(const char *id, const char *fmt, va
 		cpu_power_off(EXIT_FAIL, false);
 	}
 	check(id, CHECK_FAIL, "%s", reason);
+	/* the host learns why too, where it grants the crash MSRs; last: it may stop us */
 	report_finish();
+	hv_crash_report(HV_CRASH_CODE_HVPROBE | EXIT_FAIL, report_total(), reason);
 	cpu_power_off(EXIT_FAIL, false);
 }
 

@@ -170,5 +170,12 @@ _Static_assert(sizeof(struct hv_ref_tsc_page) == 24, "reference TSC page header 
 #define HV_CALL_POST_DEBUG_DATA 0x0069u
 #define HV_CALL_RETRIEVE_DEBUG_DATA 0x006au
 #define HV_CALL_RESET_DEBUG_SESSION 0x006bu
+/* ---- nested: guest crash MSRs (TLFS "Guest Crash Enlightenment Interface";
+ * Linux include/hyperv/hvgdk_mini.h HV_X64_MSR_CRASH_*) ---- */
+#define HV_MSR_CRASH_P0 0x40000100u    /* P0-P4: 0x40000100-0x40000104 */
+#define HV_MSR_CRASH_CTL 0x40000105u
+#define HV_CRASH_PARAMS 5
+#define HV_CRASH_CTL_CRASH_NOTIFY (1ull << 63)     /* the guest crashed: P0-P4 hold why */
+#define HV_CRASH_CTL_CRASH_NOTIFY_MSG (1ull << 62) /* P3/P4: a message's GPA and length */
 
 #endif

@@ -74,6 +74,7 @@ struct sim {
 	uint64_t guest_os_id, hypercall, ref_tsc, scontrol, simp, siefp;
 	uint64_t sint[HV_SINT_COUNT];
 	uint64_t stimer_config[4], stimer_count[4];
+	uint64_t crash_p[HV_CRASH_PARAMS]; /* nested: the guest crash MSRs P0-P4 */
 	/* interrupts: pending vectors, taken only inside cpu_wait() */
 	bool irq_pending[256];
 	uint32_t storm_left;

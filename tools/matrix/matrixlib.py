@@ -273,7 +273,8 @@ def merge(outdir, cells, matrix_path=None, elapsed=None):
     }
     for c, r in zip(cells, [results[c["name"]] for c in cells]):
         conf = {k: c.get(k) for k in ("name", "index", "line", "source", "options", "want", "verdict",
-                                      "outcome", "reason", "exit_status", "attempts", "seconds")}
+                                      "outcome", "reason", "exit_status", "attempts", "seconds",
+                                      "shared_l1")}
         conf["report"] = "%s/report.html" % c["name"] if r else None
         conf["complete"] = r["complete"] if r else None
         conf["summary"] = r["summary"] if r else None

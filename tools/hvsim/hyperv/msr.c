@@ -3,6 +3,7 @@
  * privileges gate access (#GP otherwise), reserved-preserve bits stay,
  * invalid values raise #GP, and page MSRs map the host's overlays.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "drivers/hyperv/hv_cpuid.h"
@@ -14,6 +15,27 @@
 static bool priv(uint64_t bit)
 {
 	return (sim.profile->privileges & bit) != 0 || sim_mb[MB_MSR_UNGATED];
+}
+
+/* nested: the guest crash MSRs where the profile grants them (TLFS "Guest Crash Enlightenment Interface") */
+static bool crash_ok(void)
+{
+	return (sim.profile->features_edx & HV_FEAT_CRASH_MSRS) != 0;
+}
+
+/* A CRASH_CTL write: CrashNotify records P0-P4, as Hyper-V and KVM do (stdout: scenarios match it). */
+static int write_crash_ctl(uint64_t val)
+{
+	if (!(val & HV_CRASH_CTL_CRASH_NOTIFY))
+		return 0;
+	printf("hvsim: guest crash reported: P0=0x%llx P1=0x%llx P2=0x%llx P3=0x%llx P4=0x%llx CRASH_CTL=0x%llx\n",
+	       (unsigned long long)sim.crash_p[0], (unsigned long long)sim.crash_p[1],
+	       (unsigned long long)sim.crash_p[2], (unsigned long long)sim.crash_p[3],
+	       (unsigned long long)sim.crash_p[4], (unsigned long long)val);
+	/* P3/P4 name the reason text; in hvsim the guest's pointers are this process's */
+	if (sim.crash_p[4] && sim.crash_p[4] < 4096)
+		printf("hvsim: guest crash message: %.*s\n", (int)sim.crash_p[4], (const char *)(uintptr_t)sim.crash_p[3]);
+	return 0;
 }
 
 static bool synic_ok(void)
@@ -90,7 +112,18 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 		*val = (msr - HV_MSR_STIMER0_CONFIG) % 2 ? sim.stimer_count[t] : sim.stimer_config[t];
 		return 0;
 	}
+	if (msr >= HV_MSR_CRASH_P0 && msr < HV_MSR_CRASH_P0 + HV_CRASH_PARAMS) {
+		if (!crash_ok() || sim_mb[MB_CRASH_PARAMS_GP])
+			return GP;
+		*val = sim.crash_p[msr - HV_MSR_CRASH_P0];
+		return 0;
+	}
 	switch (msr) {
+	case HV_MSR_CRASH_CTL:
+		if (!crash_ok())
+			return GP;
+		*val = sim_mb[MB_CRASH_CTL_NO_NOTIFY] ? 0 : HV_CRASH_CTL_CRASH_NOTIFY;
+		return 0;
 	case HV_MSR_GUEST_OS_ID:
 		if (!priv(HV_PRIV_HYPERCALL_MSRS))
 			return GP;
@@ -176,7 +209,17 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 		sim_stimer_update(t);
 		return 0;
 	}
+	if (msr >= HV_MSR_CRASH_P0 && msr < HV_MSR_CRASH_P0 + HV_CRASH_PARAMS) {
+		if (!crash_ok() || sim_mb[MB_CRASH_PARAMS_GP])
+			return GP;
+		sim.crash_p[msr - HV_MSR_CRASH_P0] = val;
+		return 0;
+	}
 	switch (msr) {
+	case HV_MSR_CRASH_CTL:
+		if (!crash_ok())
+			return GP;
+		return write_crash_ctl(val);
 	case HV_MSR_GUEST_OS_ID:
 		if (!priv(HV_PRIV_HYPERCALL_MSRS))
 			return GP;
