@@ -40,7 +40,7 @@ table, and exits with the guest's verdict.
                       elsewhere (e.g. tools/hyperv/Run-HvProbe.ps1)
   --l2-qemu VERSION   with --host nested: L2's QEMU, 10 (Debian 13, default) or 7.2
                       (Debian 12: VMBus with no device)
-  --smp N             with --host kvm or nested: the guest's vCPUs, 1 (default) or 2
+  --smp N             the guest's vCPUs: 1 (default), 2 or 4 (tcg, kvm, nested)
   --hv-flags LIST     with --host kvm or nested: the Hyper-V enlightenments QEMU
                       offers, comma-separated, instead of the full set
                       (hv-relaxed,hv-vapic,hv-vpindex,hv-runtime,hv-time,hv-synic,
@@ -107,7 +107,7 @@ if [[ -z $host ]]; then
 	fi
 fi
 [[ ${HVPROBE_L2_QEMU:-10} =~ ^(10|7\.2)$ ]] || infra "--l2-qemu takes 10 or 7.2"
-[[ ${HVPROBE_SMP:-1} =~ ^[12]$ ]] || infra "--smp takes 1 or 2"
+[[ ${HVPROBE_SMP:-1} =~ ^[124]$ ]] || infra "--smp takes 1, 2 or 4"
 if [[ -n ${HVPROBE_HV_FLAGS:-} ]]; then
 	[[ $HVPROBE_HV_FLAGS =~ ^hv-[a-z0-9-]+(=[a-z0-9]+)?(,hv-[a-z0-9-]+(=[a-z0-9]+)?)*$ ]] ||
 		infra "--hv-flags takes a comma-separated list of hv-* flags"

@@ -134,6 +134,15 @@ void x86_hypercall_init(const struct boot_info *bi);
 void x86_mem_init(const struct boot_info *bi);
 void x86_power_init(const struct boot_info *bi);
 
+/* smp (smp.c, apic.c, gdt.c, trap.c): the other processors */
+#define X86_GDT_BYTES 256
+void x86_gdt_load_at(void *mem, void *ist_top);
+void x86_idt_load_copy(void *page);
+uint32_t x86_apic_id(void);
+void x86_apic_send(uint32_t dest, uint32_t lo);
+void x86_apic_ap_init(void);
+void x86_smp_init(const struct boot_info *bi);
+
 /* The kernel's entry from the UEFI entry, after ExitBootServices (start.c). */
 __attribute__((noreturn)) void kernel_start(const struct boot_info *bi);
 /* While boot services run, also show console output through @fn (cpu.c). */
