@@ -132,4 +132,14 @@ unsigned cpu_current_vp(void);
  */
 int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns);
 
+/*
+ * A virtual page for the TLB-flush checks, shared by every processor: map
+ * it to physical page @pa, invalidating only the caller's translation (the
+ * others keep theirs until flushed).  Returns its address, 0 when the
+ * machine has none.  cpu_tlb_test_read() reads its first 8 bytes through
+ * the caller's translation.  The first map must be made on processor 0.
+ */
+uint64_t cpu_tlb_test_map(uint64_t pa);
+uint64_t cpu_tlb_test_read(void);
+
 #endif

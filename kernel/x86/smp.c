@@ -123,11 +123,8 @@ static void enumerate(const uint8_t *madt, uint32_t bsp)
 		}
 		if (!(flags & (MADT_ENABLED | MADT_ONLINE_CAPABLE)) || id == bsp)
 			continue;
-		if (nvps == CPU_MAX_VPS) {
-			log_printf("hvprobe: more than %u processors: the rest stay parked\n", CPU_MAX_VPS);
-			return;
-		}
-		vps[nvps++].apic_id = id;
+		if (nvps < CPU_MAX_VPS) /* more stay in the firmware's wait loop */
+			vps[nvps++].apic_id = id;
 	}
 }
 
@@ -182,8 +179,6 @@ static void start_ap(struct vp *v, struct ap_boot_data *d, uint32_t vector)
 	t0 = cpu_now_ns();
 	while (!__atomic_load_n(&v->online, __ATOMIC_ACQUIRE) && cpu_now_ns() - t0 < AP_STARTUP_NS)
 		x86_pause();
-	if (!v->online)
-		log_printf("hvprobe: processor with APIC id %u did not start\n", v->apic_id);
 }
 
 void x86_smp_init(const struct boot_info *bi)
@@ -200,10 +195,8 @@ void x86_smp_init(const struct boot_info *bi)
 	if (nvps == 1)
 		return;
 	/* the trampoline loads CR3 in 32-bit mode: the BSP's tables must be below 4 GiB */
-	if (!bi->ap_page || cr3 >> 32) {
-		log_printf("hvprobe: no page below 1 MiB or page tables above 4 GiB: APs not started\n");
+	if (!bi->ap_page || cr3 >> 32)
 		return;
-	}
 	cpu_irq_install(AP_WAKE_VECTOR, wake_isr, NULL, false);
 	memcpy(page, ap_trampoline, (size_t)(ap_trampoline_end - ap_trampoline));
 	d = (struct ap_boot_data *)(page + (ap_trampoline_data - ap_trampoline));
@@ -213,10 +206,11 @@ void x86_smp_init(const struct boot_info *bi)
 	d->cr4 = x86_read_cr4() & 0x6a0;   /* PAE, PGE, OSFXSR, OSXMMEXCPT */
 	d->efer = (efer & 0x800) | 0x100;  /* NXE as the BSP, LME */
 	d->entry = (uint64_t)(uintptr_t)ap_entry;
-	for (unsigned i = 1; i < nvps; i++)
+	for (unsigned i = 1; i < nvps; i++) {
 		start_ap(&vps[i], d, (uint32_t)(bi->ap_page >> 12));
-	log_printf("hvprobe: %u processors, APs started through page 0x%llx\n", nvps,
-		   (unsigned long long)bi->ap_page);
+		log_printf("hvprobe: AP %u (APIC id %u) %s\n", i, vps[i].apic_id,
+			   vps[i].online ? "started" : "did not start");
+	}
 }
 
 int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
@@ -238,4 +232,43 @@ int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
 			return -1;
 		}
 	return 0;
+}
+
+/* ---- the TLB-flush checks' test page: one PML4 slot of our own ---- */
+
+static uint64_t *test_pte;
+static uint64_t test_va;
+
+/*
+ * The first call (on the BSP) links page tables of ours into the first free
+ * PML4 slot; CR0.WP is cleared for that one write because the firmware may
+ * have made its page tables read-only.  Shared by every processor (one CR3).
+ */
+uint64_t cpu_tlb_test_map(uint64_t pa)
+{
+	if (!test_va) {
+		uint64_t *pml4 = cpu_phys_to_virt(x86_read_cr3() & 0x000ffffffffff000ull);
+		uint64_t *t = cpu_alloc_pages(3), cr0 = x86_read_cr0();
+		unsigned i = 1;
+
+		while (i < 256 && (pml4[i] & 1))
+			i++;
+		if (!t || i == 256)
+			return 0;
+		t[0] = cpu_virt_to_phys(t + 512) | 3;          /* PDPT[0] -> PD */
+		t[512] = cpu_virt_to_phys(t + 1024) | 3;       /* PD[0] -> PT */
+		__asm__ volatile("mov %0, %%cr0" : : "r"(cr0 & ~(1ull << 16)));
+		pml4[i] = cpu_virt_to_phys(t) | 3;
+		__asm__ volatile("mov %0, %%cr0" : : "r"(cr0));
+		test_pte = t + 1024;
+		test_va = (uint64_t)i << 39;
+	}
+	*test_pte = pa | 3;
+	__asm__ volatile("invlpg (%0)" : : "r"(test_va) : "memory");
+	return test_va;
+}
+
+uint64_t cpu_tlb_test_read(void)
+{
+	return *(volatile uint64_t *)(uintptr_t)test_va;
 }

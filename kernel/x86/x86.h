@@ -108,7 +108,7 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame matches entry.as
 
 /* entry.asm */
 extern char x86_isr_stubs[];          /* 256 stubs of X86_ISR_STUB_SIZE bytes */
-#define X86_ISR_STUB_SIZE 16
+#define X86_ISR_STUB_SIZE 8
 void x86_gdt_load(const void *gdtr, uint16_t code_sel, uint16_t data_sel);
 int x86_rdmsr_safe(uint32_t msr, uint64_t *val);
 int x86_wrmsr_safe(uint32_t msr, uint64_t val);
