@@ -155,12 +155,12 @@ static uint64_t alloc_code_page(void)
 /*
  * smp: one page below 1 MiB for the AP trampoline (a SIPI names a page
  * there), reserved now so that nothing else owns it after ExitBootServices;
- * and the ACPI RSDP from the configuration table (UEFI 2.10 §4.6), for
- * the MADT's list of processors.  ACPI 2.0+ preferred over 1.0.
+ * and the ACPI 2.0+ RSDP from the configuration table (UEFI 2.10 §4.6),
+ * for the MADT's list of processors.
  */
 static void smp_handover(void)
 {
-	static const EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
+	static const EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
 	EFI_PHYSICAL_ADDRESS pa = ONE_MIB - 1;
 
 	if (!EFI_ERROR(bs->AllocatePages(AllocateMaxAddress, EfiLoaderCode, 1, &pa)) && pa)
@@ -168,8 +168,7 @@ static void smp_handover(void)
 	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
 		const EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
 
-		if (!memcmp(&t->VendorGuid, &acpi20, sizeof(EFI_GUID)) ||
-		    (!bi.acpi_rsdp && !memcmp(&t->VendorGuid, &acpi10, sizeof(EFI_GUID))))
+		if (!memcmp(&t->VendorGuid, &acpi20, sizeof(EFI_GUID)))
 			bi.acpi_rsdp = (uint64_t)(uintptr_t)t->VendorTable;
 	}
 }

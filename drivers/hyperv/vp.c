@@ -13,26 +13,63 @@
 #include "lib/report.h"
 #include "lib/str.h"
 
-#define BODY_NS 500000000ull         /* the most a body on an AP may take */
+#define BODY_NS 2000000000ull        /* the most a body on an AP may take (timer wait: 1 s) */
 #define RUNTIME_SPIN_NS 50000000ull  /* KVM accounts run time per scheduler tick */
 #define IPI_VECTOR 0xf1
 #define IPI_WAIT_NS 100000000ull
 #define TLB_OLD 0x0111111111111111ull
 #define TLB_NEW 0x0222222222222222ull
+#define VP_SINT 2
+#define VP_SINT_VECTOR 0x42
+#define STIMER_DELAY_100NS 20000     /* 2 ms */
+#define STIMER_WAIT_NS 1000000000ull
 
 static struct per_vp {
 	uint64_t index, rt0, rt1, tlb;
 	bool up;                     /* started and ran the probe */
 	bool index_gp;
 	uint32_t synic_bad;          /* a SynIC MSR that did not keep its value */
+	uint8_t stimer;              /* 0 ok, 1 no timer message, 2 no interrupt with it */
 } per[CPU_MAX_VPS];
+static const struct hv_info *hvi;
 static unsigned nvps;
 static uint8_t *pages;               /* hypercall input, SIMP, SIEFP, TLB old, TLB new */
-static volatile uint32_t ipi_seen[CPU_MAX_VPS];
+static volatile uint32_t ipi_seen[CPU_MAX_VPS]; /* interrupts per processor (IPI, AP timers) */
+
+static void ipi_isr(void *ctx)
+{
+	__atomic_fetch_add(&ipi_seen[cpu_current_vp()], 1, __ATOMIC_RELAXED);
+}
 
 static uint64_t page_pa(unsigned i)
 {
 	return cpu_virt_to_phys(pages + i * PAGE_SIZE);
+}
+
+/*
+ * On an AP with its SynIC enabled: synthetic timer 0, one-shot 2 ms ahead,
+ * must put a TimerExpired message in this AP's SINT2 slot and interrupt
+ * this AP (TLFS §12.5: timers are per VP and signal their own VP's SINTx;
+ * kvm-unit-tests hyperv_stimer.c runs its timers on every CPU).
+ */
+static void stimer_body(struct per_vp *p)
+{
+	volatile struct hv_message *m = (void *)(pages + PAGE_SIZE + VP_SINT * HV_MESSAGE_SIZE);
+	volatile uint32_t *irqs = &ipi_seen[p - per];
+	uint64_t now = 0, t0 = cpu_now_ns();
+
+	cpu_wrmsr(HV_MSR_SINT0 + VP_SINT, VP_SINT_VECTOR);
+	cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
+	cpu_wrmsr(HV_MSR_STIMER0_COUNT, now + STIMER_DELAY_100NS);
+	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT);
+	while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || !*irqs) &&
+	       cpu_now_ns() - t0 < STIMER_WAIT_NS)
+		cpu_wait(1000000);
+	p->stimer = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : !*irqs ? 2 : 0;
+	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
+	m->header.message_type = HV_MESSAGE_TYPE_NONE;
+	if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
+		cpu_wrmsr(HV_MSR_EOM, 0);
 }
 
 /*
@@ -51,6 +88,8 @@ static void synic_body(struct per_vp *p)
 	for (unsigned i = 0; i < 4 && !p->synic_bad; i++)
 		if (cpu_wrmsr(msr[i], val[i]) || cpu_rdmsr(msr[i], &got) || (got & keep[i]) != val[i])
 			p->synic_bad = msr[i];
+	if (!p->synic_bad && (hvi->privileges & HV_PRIV_SYNTH_TIMERS))
+		stimer_body(p);
 	for (unsigned i = 0; i < 4; i++)
 		cpu_wrmsr(msr[i], i == 2 ? HV_SINT_MASKED : 0);
 }
@@ -71,30 +110,31 @@ static void probe_body(void *arg)
 	p->up = true;
 }
 
+/* False (and @id skipped) unless the host grants @priv, named @name. */
+static bool granted(const struct hv_info *hv, const char *id, uint64_t priv, const char *name)
+{
+	if (hv->privileges & priv)
+		return true;
+	check(id, CHECK_SKIP, "no %s privilege", name);
+	return false;
+}
+
 /*
- * hv.vp.index: unique, below the host's VP limit, in APIC id order.  False
+ * hv.vp.index: unique, in APIC id order (the BSP's below the limit: hv.vp_index).  False
  * when the indices cannot name the VPs (the calls across VPs then skip).
  */
 static bool check_index(const struct hv_info *hv)
 {
 	bool order = true;
 
-	if (!(hv->privileges & HV_PRIV_VP_INDEX)) {
-		check("hv.vp.index", CHECK_SKIP, "no AccessVpIndex privilege");
+	if (!granted(hv, "hv.vp.index", HV_PRIV_VP_INDEX, "AccessVpIndex"))
 		return false;
-	}
 	for (unsigned i = 0; i < nvps; i++) {
 		if (!per[i].up)
 			continue;
 		/* TLFS §7.8: VP_INDEX is readable on every VP with AccessVpIndex */
 		if (per[i].index_gp) {
 			check("hv.vp.index", CHECK_FAIL, "#GP on processor %u", i);
-			return false;
-		}
-		/* TLFS §2.4.6: leaf 0x40000005 EAX bounds the VPs (and so their indices) */
-		if (hv->max_vps && per[i].index >= hv->max_vps) {
-			check("hv.vp.index", CHECK_FAIL, "processor %u: %llu, limit %u", i,
-			      (unsigned long long)per[i].index, hv->max_vps);
 			return false;
 		}
 		for (unsigned j = 0; j < i; j++) {
@@ -127,10 +167,8 @@ static bool check_index(const struct hv_info *hv)
 /* hv.vp.runtime: VP_RUNTIME counts up on every processor that runs. */
 static void check_runtime(const struct hv_info *hv)
 {
-	if (!(hv->privileges & HV_PRIV_VP_RUNTIME)) {
-		check("hv.vp.runtime", CHECK_SKIP, "no AccessVpRunTimeReg privilege");
+	if (!granted(hv, "hv.vp.runtime", HV_PRIV_VP_RUNTIME, "AccessVpRunTimeReg"))
 		return;
-	}
 	for (unsigned i = 0; i < nvps; i++)
 		/*
 		 * TLFS §7.8 (VP_RUNTIME: the VP's run time in 100 ns units); KVM
@@ -147,10 +185,8 @@ static void check_runtime(const struct hv_info *hv)
 /* hv.vp.synic: each AP's own SynIC registers hold what it writes. */
 static void check_synic(const struct hv_info *hv)
 {
-	if (!(hv->privileges & HV_PRIV_SYNIC)) {
-		check("hv.vp.synic", CHECK_SKIP, "no AccessSynicRegs privilege");
+	if (!granted(hv, "hv.vp.synic", HV_PRIV_SYNIC, "AccessSynicRegs"))
 		return;
-	}
 	for (unsigned i = 1; i < nvps; i++)
 		/* TLFS §11.8: SIMP, SIEFP, SINTx and SCONTROL exist per VP */
 		if (per[i].up && per[i].synic_bad) {
@@ -159,12 +195,18 @@ static void check_synic(const struct hv_info *hv)
 			return;
 		}
 	check("hv.vp.synic", CHECK_PASS, "programmable on %u APs", nvps - 1);
+	if (!granted(hv, "hv.vp.stimer", HV_PRIV_SYNTH_TIMERS, "AccessSyntheticTimerRegs"))
+		return;
+	for (unsigned i = 1; i < nvps; i++)
+		/* TLFS §12.5: a VP's timer signals that VP's SINTx (message, then interrupt) */
+		if (per[i].up && per[i].stimer) {
+			check("hv.vp.stimer", CHECK_FAIL, "processor %u: %s", i,
+			      per[i].stimer == 1 ? "no TimerExpired message in 1 s" : "no interrupt");
+			return;
+		}
+	check("hv.vp.stimer", CHECK_PASS, "message and interrupt on %u APs", nvps - 1);
 }
 
-static void ipi_isr(void *ctx)
-{
-	__atomic_fetch_add(&ipi_seen[cpu_current_vp()], 1, __ATOMIC_RELAXED);
-}
 
 /* The VP set (indices below 64) of every processor that is up, the BSP when @bsp. */
 static uint64_t vp_mask(bool bsp)
@@ -298,9 +340,11 @@ void hv_vp_checks(const struct hv_info *hv)
 	const char *why = NULL;
 	bool named;
 
+	hvi = hv;
 	nvps = cpu_vp_count();
-	pages = cpu_alloc_pages(5);
-	if (nvps < 2 || !pages) {
+	pages = nvps < 2 ? NULL : cpu_alloc_pages(5);
+	cpu_irq_install(VP_SINT_VECTOR, ipi_isr, NULL, false);
+	if (!pages) {
 		check("hv.vp.started", CHECK_SKIP, "one virtual processor");
 		return;
 	}
@@ -315,7 +359,7 @@ void hv_vp_checks(const struct hv_info *hv)
 	 * SDM vol. 3 §9.4.4: it answers INIT-SIPI-SIPI.  One that does not is lost.
 	 */
 	if (down)
-		check("hv.vp.started", CHECK_FAIL, "%u of %u up; one %s in 1 s", up, nvps, why);
+		check("hv.vp.started", CHECK_FAIL, "%u of %u up; one %s", up, nvps, why);
 	else
 		check("hv.vp.started", CHECK_PASS, "%u processors up", nvps);
 	named = check_index(hv);

@@ -75,26 +75,25 @@ static const uint8_t *acpi_table(uint64_t pa, const char *sig)
 	return !memcmp(t, sig, 4) && len >= 36 && len < (1u << 20) ? t : NULL;
 }
 
-/* The MADT, through the XSDT (ACPI 2.0+) or the RSDT (ACPI 6.5 §5.2.5-8). */
+/* The MADT, through the XSDT (ACPI 6.5 §5.2.5, §5.2.8; UEFI gives ACPI 2.0+). */
 static const uint8_t *find_madt(uint64_t rsdp_pa)
 {
 	const uint8_t *rsdp = cpu_phys_to_virt(rsdp_pa), *root;
-	uint64_t root_pa = 0;
-	uint32_t len, w;
+	uint64_t root_pa;
+	uint32_t len;
 
-	if (!rsdp_pa || memcmp(rsdp, "RSD PTR ", 8))
+	if (!rsdp_pa || memcmp(rsdp, "RSD PTR ", 8) || rsdp[15] < 2)
 		return NULL;
-	w = rsdp[15] >= 2 ? 8 : 4;
-	memcpy(&root_pa, rsdp + (w == 8 ? 24 : 16), w);
-	root = acpi_table(root_pa, w == 8 ? "XSDT" : "RSDT");
+	memcpy(&root_pa, rsdp + 24, 8);
+	root = acpi_table(root_pa, "XSDT");
 	if (!root)
 		return NULL;
 	memcpy(&len, root + 4, 4);
-	for (uint32_t off = 36; off + w <= len; off += w) {
-		uint64_t pa = 0;
+	for (uint32_t off = 36; off + 8 <= len; off += 8) {
+		uint64_t pa;
 		const uint8_t *t;
 
-		memcpy(&pa, root + off, w);
+		memcpy(&pa, root + off, 8);
 		t = acpi_table(pa, "APIC");
 		if (t)
 			return t;
@@ -160,14 +159,14 @@ static void delay_ns(uint64_t ns)
 		x86_pause();
 }
 
-/* INIT, 10 ms, SIPI, 200 us, SIPI (SDM vol. 3 §9.4.4.1), then wait for it, bounded. */
-static void start_ap(struct vp *v, struct ap_boot_data *d, uint32_t vector)
+/* INIT, 10 ms, SIPI, 200 us, SIPI (SDM vol. 3 §9.4.4.1), then wait for it, bounded: whether it came. */
+static bool start_ap(struct vp *v, struct ap_boot_data *d, uint32_t vector)
 {
 	uint64_t t0;
 
 	v->mem = cpu_alloc_pages(AP_PAGES);
 	if (!v->mem)
-		return;
+		return false;
 	d->stack = (uint64_t)(uintptr_t)(v->mem + AP_PAGES * PAGE_SIZE);
 	d->arg = (uint64_t)(uintptr_t)v;
 	x86_apic_send(v->apic_id, ICR_INIT);
@@ -179,6 +178,7 @@ static void start_ap(struct vp *v, struct ap_boot_data *d, uint32_t vector)
 	t0 = cpu_now_ns();
 	while (!__atomic_load_n(&v->online, __ATOMIC_ACQUIRE) && cpu_now_ns() - t0 < AP_STARTUP_NS)
 		x86_pause();
+	return v->online;
 }
 
 void x86_smp_init(const struct boot_info *bi)
@@ -187,6 +187,7 @@ void x86_smp_init(const struct boot_info *bi)
 	uint8_t *page = cpu_phys_to_virt(bi->ap_page);
 	struct ap_boot_data *d;
 	uint64_t cr3 = x86_read_cr3(), efer = 0;
+	unsigned up = 0;
 
 	vps[0].apic_id = x86_apic_id();
 	vps[0].online = true;
@@ -206,11 +207,9 @@ void x86_smp_init(const struct boot_info *bi)
 	d->cr4 = x86_read_cr4() & 0x6a0;   /* PAE, PGE, OSFXSR, OSXMMEXCPT */
 	d->efer = (efer & 0x800) | 0x100;  /* NXE as the BSP, LME */
 	d->entry = (uint64_t)(uintptr_t)ap_entry;
-	for (unsigned i = 1; i < nvps; i++) {
-		start_ap(&vps[i], d, (uint32_t)(bi->ap_page >> 12));
-		log_printf("hvprobe: AP %u (APIC id %u) %s\n", i, vps[i].apic_id,
-			   vps[i].online ? "started" : "did not start");
-	}
+	for (unsigned i = 1; i < nvps; i++)
+		up += start_ap(&vps[i], d, (uint32_t)(bi->ap_page >> 12));
+	log_printf("hvprobe: %u of %u APs started\n", up, nvps - 1);
 }
 
 int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
@@ -226,11 +225,13 @@ int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
 	v->arg = arg;
 	__atomic_store_n(&v->fn, fn, __ATOMIC_RELEASE);
 	x86_apic_send(v->apic_id, AP_WAKE_VECTOR);
-	while (__atomic_load_n(&v->fn, __ATOMIC_ACQUIRE))
+	while (__atomic_load_n(&v->fn, __ATOMIC_ACQUIRE)) {
 		if (cpu_now_ns() >= deadline_ns) {
 			v->lost = true;
 			return -1;
 		}
+		x86_pause();
+	}
 	return 0;
 }
 

@@ -126,17 +126,10 @@ static void dump_frame(const struct trap_frame *f)
 		   (unsigned long long)x86_read_cr2(), (unsigned long long)x86_read_cr3());
 	log_printf("  CR0 %016llx  CR4 %016llx\n", (unsigned long long)x86_read_cr0(),
 		   (unsigned long long)x86_read_cr4());
-	log_printf("  RAX %016llx  RBX %016llx  RCX %016llx  RDX %016llx\n",
-		   (unsigned long long)f->rax, (unsigned long long)f->rbx,
-		   (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	log_printf("  RSI %016llx  RDI %016llx  RBP %016llx  R8  %016llx\n",
-		   (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		   (unsigned long long)f->rbp, (unsigned long long)f->r8);
-	log_printf("  R9  %016llx  R10 %016llx  R11 %016llx  R12 %016llx\n",
-		   (unsigned long long)f->r9, (unsigned long long)f->r10,
-		   (unsigned long long)f->r11, (unsigned long long)f->r12);
-	log_printf("  R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
-		   (unsigned long long)f->r14, (unsigned long long)f->r15);
+	/* the 15 general registers, four to a line, in struct trap_frame's order */
+	for (unsigned i = 0; i < 15; i++)
+		log_printf("  %.3s %016llx%s", "RAXRBXRCXRDXRSIRDIRBPR8 R9 R10R11R12R13R14R15" + 3 * i,
+			   (unsigned long long)((const uint64_t *)f)[i], i % 4 == 3 || i == 14 ? "\n" : "");
 }
 
 /* An exception nobody expected: dump, fail the run, power off. */

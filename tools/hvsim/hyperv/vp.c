@@ -19,6 +19,8 @@ unsigned sim_vps = 1, sim_cur_vp;
 
 static struct {
 	uint64_t scontrol, simp, siefp, sint[HV_SINT_COUNT];
+	uint64_t stimer_config, stimer_count; /* timer 0 of an AP */
+	uint32_t stimer_generation;
 	uint64_t tlb; /* the test page's translation (a guest physical page); 0: none */
 } vp[SIM_MAX_VPS];
 static uint64_t test_pte;
@@ -81,6 +83,58 @@ uint64_t cpu_tlb_test_read(void)
 	return p ? *p : 0;
 }
 
+/*
+ * An AP's timer 0 expired: a TimerExpired message in its SINTx slot, then
+ * the interrupt (TLFS §12.5), if its SynIC is set up and the slot is free.
+ * One-shot: the timer disables itself.  @arg: generation << 8 | VP.
+ */
+static void stimer_fire(uint64_t arg)
+{
+	unsigned n = arg & 0xff, sint;
+	struct hv_message *m;
+	struct hv_timer_message t = { 0 };
+
+	if (arg >> 8 != vp[n].stimer_generation || sim_mb[MB_VP_STIMER_SILENT])
+		return;
+	vp[n].stimer_config &= ~HV_STIMER_ENABLE;
+	sint = (vp[n].stimer_config >> HV_STIMER_SINT_SHIFT) & 0xf;
+	m = sim_gpa(vp[n].simp & ~0xfffull, PAGE_SIZE);
+	if (!(vp[n].scontrol & HV_SCONTROL_ENABLE) || !(vp[n].simp & HV_MSR_ENABLE) || !m ||
+	    (vp[n].sint[sint] & HV_SINT_MASKED) || m[sint].header.message_type)
+		return;
+	t.expiration_time = vp[n].stimer_count;
+	t.delivery_time = sim.now_ns / 100;
+	memcpy(m[sint].payload, &t, sizeof(t));
+	m[sint].header.payload_size = sizeof(t);
+	m[sint].header.message_type = HV_MESSAGE_TYPE_TIMER_EXPIRED;
+	sim_vp_interrupt(n, vp[n].sint[sint] & HV_SINT_VECTOR_MASK);
+}
+
+/* Timer 0 of the current AP (timers 1-3 and VP 0's are msr.c's); true when handled. */
+static bool stimer_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
+{
+	uint64_t *reg = msr == HV_MSR_STIMER0_CONFIG ? &vp[sim_cur_vp].stimer_config
+		      : msr == HV_MSR_STIMER0_COUNT  ? &vp[sim_cur_vp].stimer_count
+						     : NULL;
+
+	if (!reg)
+		return false;
+	if (!(sim.profile->privileges & HV_PRIV_SYNTH_TIMERS)) {
+		*ret = -1;
+		return true;
+	}
+	if (!write) {
+		*val = *reg;
+		return true;
+	}
+	*reg = *val;
+	vp[sim_cur_vp].stimer_generation++;
+	if ((vp[sim_cur_vp].stimer_config & HV_STIMER_ENABLE) && vp[sim_cur_vp].stimer_count)
+		sim_at(vp[sim_cur_vp].stimer_count * 100, stimer_fire,
+		       (uint64_t)vp[sim_cur_vp].stimer_generation << 8 | sim_cur_vp);
+	return true;
+}
+
 bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 {
 	uint64_t *reg = NULL, privs = sim.profile->privileges;
@@ -97,6 +151,10 @@ bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 	}
 	if (!sim_cur_vp)
 		return false;
+	if (stimer_msr(msr, val, write, ret))
+		return true;
+	if (msr == HV_MSR_EOM)
+		return true; /* an AP's end of message: nothing queued behind it here */
 	if (msr >= HV_MSR_SINT0 && msr < HV_MSR_SINT0 + HV_SINT_COUNT)
 		reg = &vp[sim_cur_vp].sint[msr - HV_MSR_SINT0];
 	else if (msr == HV_MSR_SCONTROL)
@@ -115,11 +173,18 @@ bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 	else if (reg >= vp[sim_cur_vp].sint && reg < vp[sim_cur_vp].sint + HV_SINT_COUNT &&
 		 !(*val & HV_SINT_MASKED) && (*val & HV_SINT_VECTOR_MASK) < HV_SINT_MIN_VECTOR)
 		*ret = -1;
-	else if ((reg == &vp[sim_cur_vp].simp || reg == &vp[sim_cur_vp].siefp) &&
-		 (*val & HV_MSR_ENABLE) && !sim_gpa(*val & ~0xfffull, PAGE_SIZE))
-		*ret = -1;
-	else
+	else if ((reg == &vp[sim_cur_vp].simp || reg == &vp[sim_cur_vp].siefp) && (*val & HV_MSR_ENABLE)) {
+		uint8_t *page = sim_gpa(*val & ~0xfffull, PAGE_SIZE);
+
+		if (!page) {
+			*ret = -1;
+		} else {
+			memset(page, 0, PAGE_SIZE); /* cleared on enable, as VP 0's */
+			*reg = *val;
+		}
+	} else {
 		*reg = *val;
+	}
 	return true;
 }
 
