@@ -152,6 +152,27 @@ static uint64_t alloc_code_page(void)
 	return pa;
 }
 
+/*
+ * smp: one page below 1 MiB for the AP trampoline (a SIPI names a page
+ * there), reserved now so that nothing else owns it after ExitBootServices;
+ * and the ACPI 2.0+ RSDP from the configuration table (UEFI 2.10 §4.6),
+ * for the MADT's list of processors.
+ */
+static void smp_handover(void)
+{
+	static const EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	EFI_PHYSICAL_ADDRESS pa = ONE_MIB - 1;
+
+	if (!EFI_ERROR(bs->AllocatePages(AllocateMaxAddress, EfiLoaderCode, 1, &pa)) && pa)
+		bi.ap_page = pa;
+	for (UINTN i = 0; i < st->NumberOfTableEntries; i++) {
+		const EFI_CONFIGURATION_TABLE *t = &st->ConfigurationTable[i];
+
+		if (!memcmp(&t->VendorGuid, &acpi20, sizeof(EFI_GUID)))
+			bi.acpi_rsdp = (uint64_t)(uintptr_t)t->VendorTable;
+	}
+}
+
 /* Measure the TSC frequency against Stall(), the firmware's microsecond delay. */
 static uint64_t calibrate_tsc(void)
 {
@@ -223,6 +244,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bi.tsc_reference = "UEFI Stall()";
 	bi.reset = boot_reset;
 	bi.hypercall_page = alloc_code_page();
+	smp_handover();
 
 	/* size the map, then allocate with slack: the allocation itself adds entries */
 	bs->GetMemoryMap(&map_size, NULL, &map_key, &desc_size, &desc_version);

@@ -37,6 +37,9 @@ struct boot_info {
 	 * mapped no-execute); 0 when the firmware gave none.
 	 */
 	uint64_t hypercall_page;
+	/* smp: the ACPI RSDP (0: none), a reserved page below 1 MiB for the AP trampoline (0: none) */
+	uint64_t acpi_rsdp;
+	uint64_t ap_page;
 	/* UEFI runtime ResetSystem, wrapped by boot/; NULL in the sim build */
 	void (*reset)(enum boot_reset_kind kind);
 };

@@ -110,4 +110,36 @@ void cpu_raise_fault(const char *kind);
 /* Leave the machine: power off, or cold reboot when @reboot.  Never returns. */
 __attribute__((noreturn)) void cpu_power_off(enum exit_status st, bool reboot);
 
+/* ---- smp: every virtual processor (kernel/x86/smp.c; hvsim: hyperv/vp.c) ---- */
+
+/* The most processors hvprobe starts; more are left parked by the firmware. */
+#define CPU_MAX_VPS 16
+
+/* Processors the firmware describes (ACPI MADT), the BSP included; at least 1. */
+unsigned cpu_vp_count(void);
+/* Whether processor @cpu (0 = the BSP) answered its start-up in time. */
+bool cpu_vp_online(unsigned cpu);
+/* Local APIC id of processor @cpu, as the firmware described it. */
+uint32_t cpu_vp_apic_id(unsigned cpu);
+/* The processor running the caller (0 = the BSP); usable in interrupt handlers. */
+unsigned cpu_current_vp(void);
+/*
+ * Run @fn(@arg) on processor @cpu and wait for it to return, at most until
+ * cpu_now_ns() reaches @deadline_ns.  0, or -1 when the processor is not
+ * online or the body did not finish in time (the processor is then given up).
+ * @cpu 0 runs inline.  Parked processors take interrupts (cpu_irq_install
+ * handlers run on the processor the interrupt came to).
+ */
+int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns);
+
+/*
+ * A virtual page for the TLB-flush checks, shared by every processor: map
+ * it to physical page @pa, invalidating only the caller's translation (the
+ * others keep theirs until flushed).  Returns its address, 0 when the
+ * machine has none.  cpu_tlb_test_read() reads its first 8 bytes through
+ * the caller's translation.  The first map must be made on processor 0.
+ */
+uint64_t cpu_tlb_test_map(uint64_t pa);
+uint64_t cpu_tlb_test_read(void);
+
 #endif

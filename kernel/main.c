@@ -144,7 +144,9 @@ void hvprobe_main(const struct boot_info *bi)
 	inject_fault();
 
 	if (hv.hyperv) {
-		if (hv_platform_setup(&hv, opt.guest_os_id)) {
+		vmbus = hv_platform_setup(&hv, opt.guest_os_id);
+		hv_vp_checks(&hv);
+		if (vmbus) {
 			/* require= makes VMBus necessary under any profile: no skip of vmbus.connect */
 			vmbus_start(hv.vp_index, opt.vmbus_version,
 				    opt.expect == EXPECT_NONE && opt.require[0] ? EXPECT_QEMU : opt.expect);

@@ -81,5 +81,12 @@ bool hv_detect(struct hv_info *info, bool required);
 #define HV_PRIV_DEBUGGING (1ull << (32 + 11))     /* synthetic debugger hypercalls */
 #define HV_PRIV_EXT_HYPERCALLS (1ull << (32 + 20)) /* EnableExtendedHypercalls */
 #define HV_FEAT_DEBUG_MSRS (1u << 11)             /* CPUID 0x40000003 EDX */
+/* ---- smp: leaf 0x40000004 EAX hints for the calls across VPs (TLFS §2.4.5) ---- */
+#define HV_REC_REMOTE_TLB_FLUSH (1u << 2)
+#define HV_REC_CLUSTER_IPI (1u << 10)
+#define HV_REC_EX_PROCESSOR_MASKS (1u << 11)
+
+/* Every-VP checks: started, VP index, runtime, SynIC, IPIs, TLB flushes (vp.c). */
+void hv_vp_checks(const struct hv_info *hv);
 
 #endif

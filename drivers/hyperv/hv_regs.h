@@ -177,5 +177,43 @@ _Static_assert(sizeof(struct hv_ref_tsc_page) == 24, "reference TSC page header 
 #define HV_CRASH_PARAMS 5
 #define HV_CRASH_CTL_CRASH_NOTIFY (1ull << 63)     /* the guest crashed: P0-P4 hold why */
 #define HV_CRASH_CTL_CRASH_NOTIFY_MSG (1ull << 62) /* P3/P4: a message's GPA and length */
+/* ---- smp: across virtual processors (drivers/hyperv/vp.c) ---- */
+#define HV_MSR_VP_RUNTIME 0x40000010u
+/* TLFS §3.7 control word: variable header size (8-byte units), rep count */
+#define HV_HYPERCALL_VARHEAD_SHIFT 17
+#define HV_HYPERCALL_REP_COUNT_SHIFT 32
+#define HV_CALL_FLUSH_SPACE 0x0002u
+#define HV_CALL_FLUSH_LIST 0x0003u
+#define HV_CALL_SEND_IPI 0x000bu
+#define HV_CALL_FLUSH_SPACE_EX 0x0013u
+#define HV_CALL_FLUSH_LIST_EX 0x0014u
+#define HV_CALL_SEND_IPI_EX 0x0015u
+#define HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES (1ull << 1)
+#define HV_GENERIC_SET_SPARSE_4K 0ull
+
+/* HV_VP_SET with one bank (VPs 0-63): format, valid_bank_mask, bank_contents[1] */
+struct hv_vpset1 {
+	uint64_t format;
+	uint64_t valid_bank_mask;
+	uint64_t bank;
+};
+_Static_assert(sizeof(struct hv_vpset1) == 24, "HV_VP_SET with one bank is 24 bytes");
+
+/* HvCallSendSyntheticClusterIpiEx input with one bank */
+struct hv_send_ipi_ex {
+	uint32_t vector;
+	uint8_t target_vtl;
+	uint8_t reserved[3];
+	struct hv_vpset1 vp_set;
+};
+_Static_assert(sizeof(struct hv_send_ipi_ex) == 32, "HvCallSendSyntheticClusterIpiEx input");
+
+/* HvCallFlushVirtualAddressSpace{,List} input; Ex forms put an HV_VP_SET at processor_mask */
+struct hv_flush_input {
+	uint64_t address_space;
+	uint64_t flags;
+	uint64_t processor_mask;
+};
+_Static_assert(sizeof(struct hv_flush_input) == 24, "HvCallFlushVirtualAddressSpace input");
 
 #endif

@@ -161,3 +161,51 @@ bool x86_apic_halt(uint64_t max_ns)
 	apic_write(APIC_REG_TIMER_INIT, 0);
 	return true;
 }
+
+/* ---- smp: identity, inter-processor interrupts, start-up of an AP ---- */
+
+#define APIC_REG_ID 0x20
+#define APIC_REG_ICR_LO 0x300
+#define APIC_REG_ICR_HI 0x310
+#define APIC_ICR_PENDING (1u << 12)
+
+/* This processor's local APIC id (x2APIC: 32 bits; xAPIC: bits 31:24). */
+uint32_t x86_apic_id(void)
+{
+	uint32_t id = apic_read(APIC_REG_ID);
+
+	return mode == APIC_X2APIC ? id : id >> 24;
+}
+
+/* Write the ICR (SDM vol. 3 §11.6.1): @dest the APIC id, @lo vector and mode. */
+void x86_apic_send(uint32_t dest, uint32_t lo)
+{
+	uint64_t t0 = cpu_now_ns();
+
+	if (mode == APIC_X2APIC) {
+		cpu_wrmsr(X2APIC_MSR(APIC_REG_ICR_LO), ((uint64_t)dest << 32) | lo);
+		return;
+	}
+	if (mode == APIC_NONE)
+		return;
+	mmio[APIC_REG_ICR_HI / 4] = dest << 24;
+	mmio[APIC_REG_ICR_LO / 4] = lo;
+	/* xAPIC: the send is done when the delivery status clears (bounded) */
+	while ((mmio[APIC_REG_ICR_LO / 4] & APIC_ICR_PENDING) && cpu_now_ns() - t0 < 1000000)
+		x86_pause();
+}
+
+/*
+ * An AP's own local APIC: the BSP's mode (x2APIC when the firmware chose
+ * it), software-enabled, its timer as the BSP's (one-shot, divide by 16).
+ */
+void x86_apic_ap_init(void)
+{
+	uint64_t base;
+
+	if (mode == APIC_X2APIC && !cpu_rdmsr(MSR_APIC_BASE, &base) && !(base & APIC_BASE_X2APIC))
+		cpu_wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE | APIC_BASE_X2APIC);
+	apic_write(APIC_REG_SVR, APIC_SVR_ENABLE | X86_APIC_SPURIOUS_VECTOR);
+	apic_write(APIC_REG_TIMER_DIV, APIC_TIMER_DIV_16);
+	apic_write(APIC_REG_LVT_TIMER, (ticks_per_ms ? 0 : APIC_LVT_MASKED) | APIC_TIMER_VECTOR);
+}

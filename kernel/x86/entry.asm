@@ -11,27 +11,32 @@ extern x86_trap_dispatch
 ; Vectors for which the CPU pushes an error code itself.
 %define HAS_ERR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
-; 256 stubs, 16 bytes apart, so the IDT can compute each address from
+; 256 stubs, 8 bytes apart, so the IDT can compute each address from
 ; x86_isr_stubs without a table of absolute pointers (no relocations).
-align 16
+; Each pushes its vector as a sign-extended byte (isr_common masks it) and
+; jumps to the common path; vectors without a CPU error code go through
+; isr_noerr, which slides a dummy one under the vector.  8-byte stubs
+; instead of 16 keep 2 KiB out of the image.
+align 8
 global x86_isr_stubs
 x86_isr_stubs:
 %assign v 0
 %rep 256
-	align 16
-%if HAS_ERR(v) == 0
-	push qword 0            ; uniform frame: dummy error code
-%endif
-	push qword v
+	align 8
+	push byte (v - ((v & 0x80) << 1))
+%if HAS_ERR(v)
 	jmp isr_common
+%else
+	jmp isr_noerr
+%endif
 %assign v v+1
 %endrep
 
-; Save the general registers into a struct trap_frame and call C.
-; Alignment: the CPU aligns RSP to 16 before pushing its 5-qword frame;
-; with error code, vector and 15 registers (22 qwords) RSP is 16-aligned
-; again at the call, as the SysV ABI wants.
+isr_noerr:
+	push qword [rsp]        ; the vector again, one slot down
+	mov qword [rsp + 8], 0  ; and a dummy error code where it was
 isr_common:
+	and qword [rsp], 0xff   ; the vector, zero-extended
 	push r15
 	push r14
 	push r13

@@ -30,19 +30,34 @@ struct gdtr {
 	uint64_t base;
 } __attribute__((packed));
 
-static uint64_t gdt[5] __attribute__((aligned(16)));
-static struct tss64 tss __attribute__((aligned(16)));
+/* One processor's descriptor tables (the BSP's is static, each AP's allocated). */
+struct x86_gdt {
+	uint64_t gdt[5];
+	struct tss64 tss;
+};
+
+_Static_assert(sizeof(struct x86_gdt) <= X86_GDT_BYTES, "x86_gdt fits its allocation");
+
+static struct x86_gdt bsp_gdt __attribute__((aligned(16)));
 static uint8_t ist_stack[16384] __attribute__((aligned(16)));
 
 void x86_gdt_init(void)
 {
-	uint64_t tss_base = (uint64_t)(uintptr_t)&tss;
-	uint64_t tss_limit = sizeof(tss) - 1;
+	x86_gdt_load_at(&bsp_gdt, ist_stack + sizeof(ist_stack));
+}
+
+/* Build a GDT and TSS in @mem (X86_GDT_BYTES, zeroed) with @ist_top as IST1, and load them. */
+void x86_gdt_load_at(void *mem, void *ist_top)
+{
+	struct x86_gdt *g = mem;
+	uint64_t *gdt = g->gdt;
+	uint64_t tss_base = (uint64_t)(uintptr_t)&g->tss;
+	uint64_t tss_limit = sizeof(g->tss) - 1;
 	struct gdtr gdtr;
 
-	memset(&tss, 0, sizeof(tss));
-	tss.ist[0] = (uint64_t)(uintptr_t)(ist_stack + sizeof(ist_stack));
-	tss.iomap_base = sizeof(tss); /* no I/O bitmap */
+	memset(g, 0, sizeof(*g));
+	g->tss.ist[0] = (uint64_t)(uintptr_t)ist_top;
+	g->tss.iomap_base = sizeof(g->tss); /* no I/O bitmap */
 
 	gdt[0] = 0;
 	gdt[1] = 0x00209a0000000000ull; /* code: present, DPL0, exec/read, L=1 */
@@ -52,7 +67,7 @@ void x86_gdt_init(void)
 		 (((tss_limit >> 16) & 0xf) << 48) | (((tss_base >> 24) & 0xff) << 56);
 	gdt[4] = tss_base >> 32;
 
-	gdtr.limit = sizeof(gdt) - 1;
+	gdtr.limit = sizeof(g->gdt) - 1;
 	gdtr.base = (uint64_t)(uintptr_t)gdt;
 	x86_gdt_load(&gdtr, SEL_CODE, SEL_DATA);
 	__asm__ volatile("ltr %w0" : : "r"((uint16_t)SEL_TSS));

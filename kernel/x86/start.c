@@ -19,5 +19,6 @@ void kernel_start(const struct boot_info *bi)
 	x86_hypercall_init(bi);
 	x86_apic_init();
 	x86_apic_timer_init();
+	x86_smp_init(bi);
 	hvprobe_main(bi);
 }

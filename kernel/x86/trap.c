@@ -47,16 +47,29 @@ static struct {
 static uint64_t spurious[256];
 volatile uint32_t x86_irqs_taken;
 
-static const char *const exception_names[NUM_EXCEPTIONS] = {
-	"#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
-	"#BR bound range", "#UD invalid opcode", "#NM device not available",
-	"#DF double fault", "coprocessor overrun", "#TS invalid TSS", "#NP segment not present",
-	"#SS stack fault", "#GP general protection", "#PF page fault", "reserved 15",
-	"#MF x87 error", "#AC alignment check", "#MC machine check", "#XM SIMD exception",
-	"#VE virtualization exception", "#CP control protection", "reserved 22", "reserved 23",
-	"reserved 24", "reserved 25", "reserved 26", "reserved 27",
-	"#HV hypervisor injection", "#VC VMM communication", "#SX security exception", "reserved 31",
-};
+/*
+ * The exception names, one after the other with their terminators: a table
+ * of pointers would cost a relocation each in the image (the EFI size limit).
+ */
+static const char exception_names[] =
+	"#DE divide error\0#DB debug\0NMI\0#BP breakpoint\0#OF overflow\0"
+	"#BR bound range\0#UD invalid opcode\0#NM device not available\0"
+	"#DF double fault\0coprocessor overrun\0#TS invalid TSS\0#NP segment not present\0"
+	"#SS stack fault\0#GP general protection\0#PF page fault\0reserved\0"
+	"#MF x87 error\0#AC alignment check\0#MC machine check\0#XM SIMD exception\0"
+	"#VE virtualization exception\0#CP control protection\0reserved\0reserved\0"
+	"reserved\0reserved\0reserved\0reserved\0"
+	"#HV hypervisor injection\0#VC VMM communication\0#SX security exception\0reserved";
+
+/* The name of exception @v (< NUM_EXCEPTIONS). */
+static const char *exception_name(uint64_t v)
+{
+	const char *s = exception_names;
+
+	while (v--)
+		s += strlen(s) + 1;
+	return s;
+}
 
 void x86_idt_init(void)
 {
@@ -82,6 +95,18 @@ void x86_idt_init(void)
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
+/* An AP's own IDT: a copy of the BSP's (the same stubs) in @page, loaded. */
+void x86_idt_load_copy(void *page)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)(uintptr_t)page };
+
+	memcpy(page, idt, sizeof(idt));
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
 int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_eoi)
 {
 	if (vector < NUM_EXCEPTIONS)
@@ -101,23 +126,16 @@ static void dump_frame(const struct trap_frame *f)
 		   (unsigned long long)x86_read_cr2(), (unsigned long long)x86_read_cr3());
 	log_printf("  CR0 %016llx  CR4 %016llx\n", (unsigned long long)x86_read_cr0(),
 		   (unsigned long long)x86_read_cr4());
-	log_printf("  RAX %016llx  RBX %016llx  RCX %016llx  RDX %016llx\n",
-		   (unsigned long long)f->rax, (unsigned long long)f->rbx,
-		   (unsigned long long)f->rcx, (unsigned long long)f->rdx);
-	log_printf("  RSI %016llx  RDI %016llx  RBP %016llx  R8  %016llx\n",
-		   (unsigned long long)f->rsi, (unsigned long long)f->rdi,
-		   (unsigned long long)f->rbp, (unsigned long long)f->r8);
-	log_printf("  R9  %016llx  R10 %016llx  R11 %016llx  R12 %016llx\n",
-		   (unsigned long long)f->r9, (unsigned long long)f->r10,
-		   (unsigned long long)f->r11, (unsigned long long)f->r12);
-	log_printf("  R13 %016llx  R14 %016llx  R15 %016llx\n", (unsigned long long)f->r13,
-		   (unsigned long long)f->r14, (unsigned long long)f->r15);
+	/* the 15 general registers, four to a line, in struct trap_frame's order */
+	for (unsigned i = 0; i < 15; i++)
+		log_printf("  %.3s %016llx%s", "RAXRBXRCXRDXRSIRDIRBPR8 R9 R10R11R12R13R14R15" + 3 * i,
+			   (unsigned long long)((const uint64_t *)f)[i], i % 4 == 3 || i == 14 ? "\n" : "");
 }
 
 /* An exception nobody expected: dump, fail the run, power off. */
 static __attribute__((noreturn)) void exception(const struct trap_frame *f)
 {
-	const char *name = exception_names[f->vector];
+	const char *name = exception_name(f->vector);
 
 	log_printf("hvprobe: EXCEPTION %s (vector %llu) error code 0x%llx\n", name,
 		   (unsigned long long)f->vector, (unsigned long long)f->error);
@@ -147,7 +165,7 @@ void x86_trap_dispatch(struct trap_frame *f)
 		irq_handlers[f->vector].fn(irq_handlers[f->vector].ctx);
 		if (!irq_handlers[f->vector].auto_eoi)
 			x86_apic_eoi();
-		x86_irqs_taken++;
+		__atomic_fetch_add(&x86_irqs_taken, 1, __ATOMIC_RELAXED); /* any processor */
 		return;
 	}
 	/* nothing else should arrive; say so once per vector */

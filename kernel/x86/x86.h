@@ -108,7 +108,7 @@ _Static_assert(sizeof(struct trap_frame) == 22 * 8, "trap_frame matches entry.as
 
 /* entry.asm */
 extern char x86_isr_stubs[];          /* 256 stubs of X86_ISR_STUB_SIZE bytes */
-#define X86_ISR_STUB_SIZE 16
+#define X86_ISR_STUB_SIZE 8
 void x86_gdt_load(const void *gdtr, uint16_t code_sel, uint16_t data_sel);
 int x86_rdmsr_safe(uint32_t msr, uint64_t *val);
 int x86_wrmsr_safe(uint32_t msr, uint64_t val);
@@ -133,6 +133,15 @@ struct boot_info;
 void x86_hypercall_init(const struct boot_info *bi);
 void x86_mem_init(const struct boot_info *bi);
 void x86_power_init(const struct boot_info *bi);
+
+/* smp (smp.c, apic.c, gdt.c, trap.c): the other processors */
+#define X86_GDT_BYTES 256
+void x86_gdt_load_at(void *mem, void *ist_top);
+void x86_idt_load_copy(void *page);
+uint32_t x86_apic_id(void);
+void x86_apic_send(uint32_t dest, uint32_t lo);
+void x86_apic_ap_init(void);
+void x86_smp_init(const struct boot_info *bi);
 
 /* The kernel's entry from the UEFI entry, after ExitBootServices (start.c). */
 __attribute__((noreturn)) void kernel_start(const struct boot_info *bi);

@@ -165,6 +165,23 @@ void cpu_power_off(enum exit_status st, bool reboot)
 	abort();
 }
 
+/* smp: one processor, no test mapping (the fuzzed drivers run on the BSP only). */
+unsigned cpu_vp_count(void) { return 1; }
+bool cpu_vp_online(unsigned cpu) { return cpu == 0; }
+uint32_t cpu_vp_apic_id(unsigned cpu) { return 0; }
+unsigned cpu_current_vp(void) { return 0; }
+
+int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
+{
+	if (cpu)
+		return -1;
+	fn(arg);
+	return 0;
+}
+
+uint64_t cpu_tlb_test_map(uint64_t pa) { return 0; }
+uint64_t cpu_tlb_test_read(void) { return 0; }
+
 /* A test has no entry of the kernel's: attach the stub console and clock before main. */
 __attribute__((constructor)) static void fuzz_log_attach(void)
 {

@@ -143,4 +143,15 @@ void sim_key_guest(const char *key, char *val);
 void sim_key_misbehave(const char *key, char *val);
 void sim_key_quirk(const char *key, char *val);
 
+/* ---- smp: virtual processors (hyperv/vp.c; scenario key vps) ---- */
+#define SIM_MAX_VPS 16
+extern unsigned sim_vps, sim_cur_vp;
+void sim_key_vps(const char *key, char *val);
+/* VP_INDEX, VP_RUNTIME, and an AP's own SynIC registers: true when handled (*ret: 0 or -1). */
+bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret);
+/* The cluster IPI and TLB flush hypercalls. */
+uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output);
+/* Interrupt @vector on VP @vp: VP 0 takes it in cpu_wait, a parked AP at once (cpu.c). */
+void sim_vp_interrupt(unsigned vp, unsigned vector);
+
 #endif

@@ -77,6 +77,8 @@ static const struct scenario_key keys[] = {
 	{ "dm_version", input_dm_key, "2.0|1.0|0.3: the newest DM version accepted" },
 	{ "dm_status_reports", input_dm_key, "1|0: 0 asks the guest for none" },
 	{ "dm_hot_remove", input_dm_key, "0|1: 1 announces hot-remove" },
+	/* smp: virtual processors (hyperv/vp.c) */
+	{ "vps", sim_key_vps, "N: virtual processors, 1 (default) to 16" },
 };
 
 /* @s without leading blanks and trailing blanks or line ends (in place). */

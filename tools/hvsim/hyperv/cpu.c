@@ -132,6 +132,21 @@ int cpu_irq_install(uint8_t vector, void (*fn)(void *ctx), void *ctx, bool auto_
 	return 0;
 }
 
+void sim_vp_interrupt(unsigned vp, unsigned vector)
+{
+	unsigned was = sim_cur_vp;
+
+	if (!vp) {
+		sim.irq_pending[vector] = true;
+		return;
+	}
+	sim_cur_vp = vp;
+	sim.now_ns += IRQ_NS;
+	if (handlers[vector].fn)
+		handlers[vector].fn(handlers[vector].ctx);
+	sim_cur_vp = was;
+}
+
 /* Deliver every pending interrupt; return how many were taken. */
 static unsigned take_interrupts(void)
 {

@@ -84,6 +84,13 @@ uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		*out = 0;
 		return status(HV_STATUS_SUCCESS);
 	}
+	case HV_CALL_SEND_IPI:
+	case HV_CALL_SEND_IPI_EX:
+	case HV_CALL_FLUSH_SPACE:
+	case HV_CALL_FLUSH_LIST:
+	case HV_CALL_FLUSH_SPACE_EX:
+	case HV_CALL_FLUSH_LIST_EX:
+		return sim_vp_hypercall(control, input, output);
 	}
 	return status(HV_STATUS_INVALID_HYPERCALL_CODE);
 }

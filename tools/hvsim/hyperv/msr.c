@@ -98,6 +98,10 @@ static void fill_ref_tsc_page(void)
 
 int sim_rdmsr(uint32_t msr, uint64_t *val)
 {
+	int r;
+
+	if (sim_vp_msr(msr, val, false, &r))
+		return r;
 	if (msr >= HV_MSR_SINT0 && msr < HV_MSR_SINT0 + HV_SINT_COUNT) {
 		if (!synic_ok())
 			return GP;
@@ -175,6 +179,10 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 
 int sim_wrmsr(uint32_t msr, uint64_t val)
 {
+	int r;
+
+	if (sim_vp_msr(msr, &val, true, &r))
+		return r;
 	if (msr >= HV_MSR_SINT0 && msr < HV_MSR_SINT0 + HV_SINT_COUNT) {
 		unsigned vec = val & HV_SINT_VECTOR_MASK;
 

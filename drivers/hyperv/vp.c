@@ -1,0 +1,392 @@
+/*
+ * Every virtual processor (docs/SMP.md): each processor the firmware lists
+ * starts; each has its own VP index, run time and SynIC registers; cluster
+ * IPIs reach exactly their targets; remote TLB flushes reach the VPs named.
+ * Bodies run on the APs through cpu_on_vp(); the BSP decides every verdict.
+ * Models: KVM selftests hyperv_ipi.c and hyperv_tlb_flush.c, and
+ * kvm-unit-tests x86/hyperv_synic.c (the SynIC set up on every CPU).
+ */
+#include "drivers/hyperv/hv_cpuid.h"
+#include "drivers/hyperv/hv_regs.h"
+#include "drivers/hyperv/hypercall.h"
+#include "kernel/cpu.h"
+#include "lib/report.h"
+#include "lib/str.h"
+
+#define BODY_NS 2000000000ull        /* the most a body on an AP may take (timer wait: 1 s) */
+#define RUNTIME_SPIN_NS 50000000ull  /* KVM accounts run time per scheduler tick */
+#define IPI_VECTOR 0xf1
+#define IPI_WAIT_NS 100000000ull
+#define TLB_OLD 0x0111111111111111ull
+#define TLB_NEW 0x0222222222222222ull
+#define VP_SINT 2
+#define VP_SINT_VECTOR 0x42
+#define STIMER_DELAY_100NS 20000     /* 2 ms */
+#define STIMER_WAIT_NS 1000000000ull
+
+static struct per_vp {
+	uint64_t index, rt0, rt1, tlb;
+	bool up;                     /* started and ran the probe */
+	bool index_gp;
+	uint32_t synic_bad;          /* a SynIC MSR that did not keep its value */
+	uint8_t stimer;              /* 0 ok, 1 no timer message, 2 no interrupt with it */
+} per[CPU_MAX_VPS];
+static const struct hv_info *hvi;
+static unsigned nvps;
+static uint8_t *pages;               /* hypercall input, SIMP, SIEFP, TLB old, TLB new */
+static volatile uint32_t ipi_seen[CPU_MAX_VPS]; /* interrupts per processor (IPI, AP timers) */
+
+static void ipi_isr(void *ctx)
+{
+	__atomic_fetch_add(&ipi_seen[cpu_current_vp()], 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t page_pa(unsigned i)
+{
+	return cpu_virt_to_phys(pages + i * PAGE_SIZE);
+}
+
+/*
+ * On an AP with its SynIC enabled: synthetic timer 0, one-shot 2 ms ahead,
+ * must put a TimerExpired message in this AP's SINT2 slot and interrupt
+ * this AP (TLFS §12.5: timers are per VP and signal their own VP's SINTx;
+ * kvm-unit-tests hyperv_stimer.c runs its timers on every CPU).
+ */
+static void stimer_body(struct per_vp *p)
+{
+	volatile struct hv_message *m = (void *)(pages + PAGE_SIZE + VP_SINT * HV_MESSAGE_SIZE);
+	volatile uint32_t *irqs = &ipi_seen[p - per];
+	uint64_t now = 0, t0 = cpu_now_ns();
+
+	cpu_wrmsr(HV_MSR_SINT0 + VP_SINT, VP_SINT_VECTOR);
+	cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
+	cpu_wrmsr(HV_MSR_STIMER0_COUNT, now + STIMER_DELAY_100NS);
+	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT);
+	while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || !*irqs) &&
+	       cpu_now_ns() - t0 < STIMER_WAIT_NS)
+		cpu_wait(1000000);
+	p->stimer = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : !*irqs ? 2 : 0;
+	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
+	m->header.message_type = HV_MESSAGE_TYPE_NONE;
+	if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
+		cpu_wrmsr(HV_MSR_EOM, 0);
+}
+
+/*
+ * On an AP: SIMP, SIEFP, SINT2 (masked) and SCONTROL must each keep what is
+ * written, then are cleared again.  TLFS §11.8: every VP has its own SynIC
+ * registers (kvm-unit-tests hyperv_synic.c programs them on each CPU).
+ */
+static void synic_body(struct per_vp *p)
+{
+	static const uint32_t msr[4] = { HV_MSR_SIMP, HV_MSR_SIEFP, HV_MSR_SINT0 + 2, HV_MSR_SCONTROL };
+	static const uint64_t keep[4] = { ~HV_MSR_RSVDP_MASK, ~HV_MSR_RSVDP_MASK,
+					  HV_SINT_VECTOR_MASK | HV_SINT_MASKED, HV_SCONTROL_ENABLE };
+	uint64_t val[4] = { page_pa(1) | HV_MSR_ENABLE, page_pa(2) | HV_MSR_ENABLE,
+			    HV_SINT_MASKED | 0x42, HV_SCONTROL_ENABLE }, got;
+
+	for (unsigned i = 0; i < 4 && !p->synic_bad; i++)
+		if (cpu_wrmsr(msr[i], val[i]) || cpu_rdmsr(msr[i], &got) || (got & keep[i]) != val[i])
+			p->synic_bad = msr[i];
+	if (!p->synic_bad && (hvi->privileges & HV_PRIV_SYNTH_TIMERS))
+		stimer_body(p);
+	for (unsigned i = 0; i < 4; i++)
+		cpu_wrmsr(msr[i], i == 2 ? HV_SINT_MASKED : 0);
+}
+
+/* On each processor: its VP index, its run time advancing, and (APs) its SynIC. */
+static void probe_body(void *arg)
+{
+	struct per_vp *p = arg;
+	uint64_t t0 = cpu_now_ns();
+
+	p->index_gp = cpu_rdmsr(HV_MSR_VP_INDEX, &p->index) != 0;
+	if (!cpu_rdmsr(HV_MSR_VP_RUNTIME, &p->rt0))
+		do
+			cpu_rdmsr(HV_MSR_VP_RUNTIME, &p->rt1);
+		while (p->rt1 == p->rt0 && cpu_now_ns() - t0 < RUNTIME_SPIN_NS);
+	if (p != per)
+		synic_body(p);
+	p->up = true;
+}
+
+/* False (and @id skipped) unless the host grants @priv, named @name. */
+static bool granted(const struct hv_info *hv, const char *id, uint64_t priv, const char *name)
+{
+	if (hv->privileges & priv)
+		return true;
+	check(id, CHECK_SKIP, "no %s privilege", name);
+	return false;
+}
+
+/*
+ * hv.vp.index: unique, in APIC id order (the BSP's below the limit: hv.vp_index).  False
+ * when the indices cannot name the VPs (the calls across VPs then skip).
+ */
+static bool check_index(const struct hv_info *hv)
+{
+	bool order = true;
+
+	if (!granted(hv, "hv.vp.index", HV_PRIV_VP_INDEX, "AccessVpIndex"))
+		return false;
+	for (unsigned i = 0; i < nvps; i++) {
+		if (!per[i].up)
+			continue;
+		/* TLFS §7.8: VP_INDEX is readable on every VP with AccessVpIndex */
+		if (per[i].index_gp) {
+			check("hv.vp.index", CHECK_FAIL, "#GP on processor %u", i);
+			return false;
+		}
+		for (unsigned j = 0; j < i; j++) {
+			if (!per[j].up)
+				continue;
+			/*
+			 * TLFS §7.8: the VP index names one VP of the partition (every
+			 * IPI and flush targets VPs by it); KVM kvm_hv_vcpu_init() gives
+			 * each vCPU its own (its vcpu index).
+			 */
+			if (per[j].index == per[i].index) {
+				check("hv.vp.index", CHECK_FAIL, "processors %u and %u: both %llu",
+				      j, i, (unsigned long long)per[i].index);
+				return false;
+			}
+			if ((per[j].index < per[i].index) != (cpu_vp_apic_id(j) < cpu_vp_apic_id(i)))
+				order = false;
+		}
+	}
+	/*
+	 * Not a rule: Linux hv_cpu_init() (arch/x86/hyperv/hv_init.c) reads each
+	 * CPU's own index and assumes no order; QEMU and KVM number VPs in
+	 * vCPU (APIC id) order.  A different order is a habit: WARN.
+	 */
+	check("hv.vp.index", order ? CHECK_PASS : CHECK_WARN, "%u VPs, unique, %sin APIC id order", nvps,
+	      order ? "" : "not ");
+	return true;
+}
+
+/* hv.vp.runtime: VP_RUNTIME counts up on every processor that runs. */
+static void check_runtime(const struct hv_info *hv)
+{
+	if (!granted(hv, "hv.vp.runtime", HV_PRIV_VP_RUNTIME, "AccessVpRunTimeReg"))
+		return;
+	for (unsigned i = 0; i < nvps; i++)
+		/*
+		 * TLFS §7.8 (VP_RUNTIME: the VP's run time in 100 ns units); KVM
+		 * kvm_hv_get_msr() derives it from the vCPU thread's CPU time.
+		 */
+		if (per[i].up && per[i].rt1 <= per[i].rt0) {
+			check("hv.vp.runtime", CHECK_FAIL, "processor %u: %llu -> %llu in 50 ms",
+			      i, (unsigned long long)per[i].rt0, (unsigned long long)per[i].rt1);
+			return;
+		}
+	check("hv.vp.runtime", CHECK_PASS, "advances on %u VPs", nvps);
+}
+
+/* hv.vp.synic: each AP's own SynIC registers hold what it writes. */
+static void check_synic(const struct hv_info *hv)
+{
+	if (!granted(hv, "hv.vp.synic", HV_PRIV_SYNIC, "AccessSynicRegs"))
+		return;
+	for (unsigned i = 1; i < nvps; i++)
+		/* TLFS §11.8: SIMP, SIEFP, SINTx and SCONTROL exist per VP */
+		if (per[i].up && per[i].synic_bad) {
+			check("hv.vp.synic", CHECK_FAIL, "processor %u: MSR 0x%x lost its value", i,
+			      per[i].synic_bad);
+			return;
+		}
+	check("hv.vp.synic", CHECK_PASS, "programmable on %u APs", nvps - 1);
+	if (!granted(hv, "hv.vp.stimer", HV_PRIV_SYNTH_TIMERS, "AccessSyntheticTimerRegs"))
+		return;
+	for (unsigned i = 1; i < nvps; i++)
+		/* TLFS §12.5: a VP's timer signals that VP's SINTx (message, then interrupt) */
+		if (per[i].up && per[i].stimer) {
+			check("hv.vp.stimer", CHECK_FAIL, "processor %u: %s", i,
+			      per[i].stimer == 1 ? "no TimerExpired message in 1 s" : "no interrupt");
+			return;
+		}
+	check("hv.vp.stimer", CHECK_PASS, "message and interrupt on %u APs", nvps - 1);
+}
+
+
+/* The VP set (indices below 64) of every processor that is up, the BSP when @bsp. */
+static uint64_t vp_mask(bool bsp)
+{
+	uint64_t m = 0;
+
+	for (unsigned i = bsp ? 0 : 1; i < nvps; i++)
+		if (per[i].up && per[i].index < 64)
+			m |= 1ull << per[i].index;
+	return m;
+}
+
+static bool targeted(unsigned i, uint64_t mask)
+{
+	return per[i].up && per[i].index < 64 && (mask >> per[i].index & 1);
+}
+
+/*
+ * hv.ipi.cluster(_ex): vector IPI_VECTOR sent to every VP, the sender
+ * included, must arrive exactly once on each (KVM selftest hyperv_ipi.c;
+ * TLFS HvCallSendSyntheticClusterIpi / HvCallSendSyntheticClusterIpiEx).
+ */
+static void check_ipi(const char *id, bool ex)
+{
+	struct hv_send_ipi_ex *in = (void *)pages;
+	uint64_t mask = vp_mask(true), end = cpu_now_ns() + IPI_WAIT_NS;
+	uint16_t st;
+	bool all;
+
+	memset((void *)ipi_seen, 0, sizeof(ipi_seen));
+	memset(in, 0, sizeof(*in));
+	in->vector = IPI_VECTOR;
+	in->vp_set.valid_bank_mask = 1;
+	in->vp_set.bank = mask;
+	st = ex ? (uint16_t)cpu_hypercall(HV_CALL_SEND_IPI_EX | 1ull << HV_HYPERCALL_VARHEAD_SHIFT,
+					  page_pa(0), 0)
+		: hv_call_fast(HV_CALL_SEND_IPI, IPI_VECTOR, mask);
+	/* TLFS: SUCCESS for a valid vector and VP set */
+	if (st) {
+		check(id, CHECK_FAIL, "returned %s", hv_status_name(st));
+		return;
+	}
+	/* until each target has it, then 10 ms more for a second delivery */
+	do {
+		all = true;
+		for (unsigned i = 0; i < nvps; i++)
+			all &= !targeted(i, mask) || ipi_seen[i];
+		cpu_wait(all ? 10000000 : 1000000);
+	} while (!all && cpu_now_ns() < end);
+	for (unsigned i = 0; i < nvps; i++)
+		if (per[i].up && ipi_seen[i] != targeted(i, mask)) {
+			check(id, CHECK_FAIL, "VP %llu took it %u times, %u expected", (unsigned long long)per[i].index,
+			      ipi_seen[i], targeted(i, mask));
+			return;
+		}
+	check(id, CHECK_PASS, "once on each of %u VPs", nvps);
+}
+
+static void tlb_prime(void *arg)
+{
+	cpu_tlb_test_map(page_pa(3));
+	((struct per_vp *)arg)->tlb = cpu_tlb_test_read();
+}
+
+static void tlb_read(void *arg)
+{
+	((struct per_vp *)arg)->tlb = cpu_tlb_test_read();
+}
+
+/*
+ * hv.tlb.*: each AP holds a translation of the test page; the BSP points it
+ * at another page and flushes the APs' VP set by hypercall; each AP must
+ * then read the new page (KVM selftest hyperv_tlb_flush.c; TLFS
+ * HvCallFlushVirtualAddressSpace{,List}{,Ex}: on return the named VPs hold
+ * no stale translation).
+ */
+static void check_flush(const char *id, uint16_t code, uint64_t va)
+{
+	uint64_t *in = (uint64_t *)pages, ctl = code, mask = vp_mask(false);
+	bool ex = code >= HV_CALL_FLUSH_SPACE_EX;
+	unsigned n = ex ? 5 : 3;
+	uint16_t st;
+
+	memset(in, 0, 64);
+	in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
+	in[n - 1] = mask;
+	if (ex) {
+		in[3] = 1; /* valid_bank_mask: bank 0 (format sparse 4K = 0) */
+		ctl |= 1ull << HV_HYPERCALL_VARHEAD_SHIFT;
+	}
+	if (code == HV_CALL_FLUSH_LIST || code == HV_CALL_FLUSH_LIST_EX) {
+		in[n] = va;
+		ctl |= 1ull << HV_HYPERCALL_REP_COUNT_SHIFT;
+	}
+	for (unsigned i = 1; i < nvps; i++)
+		if (per[i].up)
+			cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
+	cpu_tlb_test_map(page_pa(4));
+	st = (uint16_t)cpu_hypercall(ctl, page_pa(0), 0);
+	if (st) {
+		check(id, CHECK_FAIL, "returned %s", hv_status_name(st));
+		return;
+	}
+	for (unsigned i = 1; i < nvps; i++) {
+		per[i].tlb = 0;
+		if (per[i].up && (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
+			check(id, CHECK_FAIL, "VP %llu still reads the old page",
+			      (unsigned long long)per[i].index);
+			return;
+		}
+	}
+	check(id, CHECK_PASS, "%u APs see the new page", nvps - 1);
+}
+
+void hv_vp_checks(const struct hv_info *hv)
+{
+	static const struct {
+		const char *id;
+		uint16_t code;
+	} calls[] = {
+		{ "hv.ipi.cluster", HV_CALL_SEND_IPI },
+		{ "hv.ipi.cluster_ex", HV_CALL_SEND_IPI_EX },
+		{ "hv.tlb.flush", HV_CALL_FLUSH_SPACE },
+		{ "hv.tlb.flush_list", HV_CALL_FLUSH_LIST },
+		{ "hv.tlb.flush_ex", HV_CALL_FLUSH_SPACE_EX },
+		{ "hv.tlb.flush_list_ex", HV_CALL_FLUSH_LIST_EX },
+	};
+	uint64_t hc = 0, va = 0;
+	unsigned up = 0, down = 0;
+	uint32_t rec = hv->recommendations;
+	const char *why = NULL;
+	bool named;
+
+	hvi = hv;
+	nvps = cpu_vp_count();
+	pages = nvps < 2 ? NULL : cpu_alloc_pages(5);
+	cpu_irq_install(VP_SINT_VECTOR, ipi_isr, NULL, false);
+	if (!pages) {
+		check("hv.vp.started", CHECK_SKIP, "one virtual processor");
+		return;
+	}
+	for (unsigned i = 0; i < nvps; i++) {
+		if (!cpu_on_vp(i, probe_body, &per[i], cpu_now_ns() + BODY_NS) && per[i].up)
+			up++;
+		else if (!down++)
+			why = cpu_vp_online(i) ? "did not run its first task" : "did not start";
+	}
+	/*
+	 * ACPI 6.5 §5.2.12.2: a processor the MADT marks enabled is usable; Intel
+	 * SDM vol. 3 §9.4.4: it answers INIT-SIPI-SIPI.  One that does not is lost.
+	 */
+	if (down)
+		check("hv.vp.started", CHECK_FAIL, "%u of %u up; one %s", up, nvps, why);
+	else
+		check("hv.vp.started", CHECK_PASS, "%u processors up", nvps);
+	named = check_index(hv);
+	check_runtime(hv);
+	check_synic(hv);
+
+	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
+	why = !(hc & HV_MSR_ENABLE) ? "no hypercall page" : up < 2 ? "one virtual processor"
+	    : !named ? "no usable VP indices" : NULL;
+	cpu_irq_install(IPI_VECTOR, ipi_isr, NULL, false);
+	*(uint64_t *)(pages + 3 * PAGE_SIZE) = TLB_OLD;
+	*(uint64_t *)(pages + 4 * PAGE_SIZE) = TLB_NEW;
+	for (unsigned f = 0; f < 6; f++) {
+		bool ipi = f < 2, ex = calls[f].code >= HV_CALL_FLUSH_SPACE_EX;
+		/* KVM hv_check_hypercall_access(): each call follows leaf 0x40000004's hints */
+		const char *no = why ? why
+			: !(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ? "not hinted"
+			: ex && !(rec & HV_REC_EX_PROCESSOR_MASKS) ? "Ex masks not hinted"
+			: NULL;
+
+		if (!no && !ipi && !va && !(va = cpu_tlb_test_map(page_pa(3))))
+			no = "no test mapping";
+		if (no)
+			check(calls[f].id, CHECK_SKIP, "%s", no);
+		else if (ipi)
+			check_ipi(calls[f].id, ex);
+		else
+			check_flush(calls[f].id, calls[f].code, va);
+	}
+}

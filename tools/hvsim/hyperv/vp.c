@@ -1,0 +1,265 @@
+/*
+ * hvsim's virtual processors (scenario key vps = N): cpu_on_vp() runs the
+ * body inline "as" VP n; each VP has its own VP_INDEX (its number), its run
+ * time, and (VPs 1..N-1) SynIC registers of its own; VP 0's SynIC is the
+ * one in msr.c and synic.c.  The cluster IPI and TLB flush hypercalls act
+ * on the VPs named (TLFS HvCallSendSyntheticClusterIpi{,Ex},
+ * HvCallFlushVirtualAddressSpace{,List}{,Ex}; KVM kvm_hv_send_ipi() and
+ * kvm_hv_flush_tlb()), and each VP keeps its own translation of the
+ * guest's test page until one is flushed.
+ */
+#include <string.h>
+
+#include "drivers/hyperv/hv_cpuid.h"
+#include "tools/hvsim/hvsim.h"
+
+#define TEST_VA 0x00007f0000000000ull
+
+unsigned sim_vps = 1, sim_cur_vp;
+
+static struct {
+	uint64_t scontrol, simp, siefp, sint[HV_SINT_COUNT];
+	uint64_t stimer_config, stimer_count; /* timer 0 of an AP */
+	uint32_t stimer_generation;
+	uint64_t tlb; /* the test page's translation (a guest physical page); 0: none */
+} vp[SIM_MAX_VPS];
+static uint64_t test_pte;
+
+void sim_key_vps(const char *key, char *val)
+{
+	sim_vps = (unsigned)sim_scenario_number(key, val, SIM_MAX_VPS);
+	if (!sim_vps)
+		sim_usage_error("vps must be 1 to 16, not", val);
+}
+
+/* The last VP of a host that misbehaves with vp_never_starts is not there. */
+bool cpu_vp_online(unsigned cpu)
+{
+	return cpu < sim_vps && !(sim_mb[MB_VP_NEVER_STARTS] && cpu && cpu == sim_vps - 1);
+}
+
+unsigned cpu_vp_count(void)
+{
+	return sim_vps;
+}
+
+uint32_t cpu_vp_apic_id(unsigned cpu)
+{
+	return cpu;
+}
+
+unsigned cpu_current_vp(void)
+{
+	return sim_cur_vp;
+}
+
+int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
+{
+	unsigned was = sim_cur_vp;
+
+	if (!cpu_vp_online(cpu))
+		return -1;
+	sim_cur_vp = cpu;
+	fn(arg);
+	sim_cur_vp = was;
+	return 0;
+}
+
+uint64_t cpu_tlb_test_map(uint64_t pa)
+{
+	test_pte = pa;
+	vp[sim_cur_vp].tlb = 0;
+	return TEST_VA;
+}
+
+/* Through this VP's translation, made on first use as a CPU's TLB would. */
+uint64_t cpu_tlb_test_read(void)
+{
+	uint64_t *p;
+
+	if (!vp[sim_cur_vp].tlb)
+		vp[sim_cur_vp].tlb = test_pte;
+	p = sim_gpa(vp[sim_cur_vp].tlb, 8);
+	return p ? *p : 0;
+}
+
+/*
+ * An AP's timer 0 expired: a TimerExpired message in its SINTx slot, then
+ * the interrupt (TLFS §12.5), if its SynIC is set up and the slot is free.
+ * One-shot: the timer disables itself.  @arg: generation << 8 | VP.
+ */
+static void stimer_fire(uint64_t arg)
+{
+	unsigned n = arg & 0xff, sint;
+	struct hv_message *m;
+	struct hv_timer_message t = { 0 };
+
+	if (arg >> 8 != vp[n].stimer_generation || sim_mb[MB_VP_STIMER_SILENT])
+		return;
+	vp[n].stimer_config &= ~HV_STIMER_ENABLE;
+	sint = (vp[n].stimer_config >> HV_STIMER_SINT_SHIFT) & 0xf;
+	m = sim_gpa(vp[n].simp & ~0xfffull, PAGE_SIZE);
+	if (!(vp[n].scontrol & HV_SCONTROL_ENABLE) || !(vp[n].simp & HV_MSR_ENABLE) || !m ||
+	    (vp[n].sint[sint] & HV_SINT_MASKED) || m[sint].header.message_type)
+		return;
+	t.expiration_time = vp[n].stimer_count;
+	t.delivery_time = sim.now_ns / 100;
+	memcpy(m[sint].payload, &t, sizeof(t));
+	m[sint].header.payload_size = sizeof(t);
+	m[sint].header.message_type = HV_MESSAGE_TYPE_TIMER_EXPIRED;
+	sim_vp_interrupt(n, vp[n].sint[sint] & HV_SINT_VECTOR_MASK);
+}
+
+/* Timer 0 of the current AP (timers 1-3 and VP 0's are msr.c's); true when handled. */
+static bool stimer_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
+{
+	uint64_t *reg = msr == HV_MSR_STIMER0_CONFIG ? &vp[sim_cur_vp].stimer_config
+		      : msr == HV_MSR_STIMER0_COUNT  ? &vp[sim_cur_vp].stimer_count
+						     : NULL;
+
+	if (!reg)
+		return false;
+	if (!(sim.profile->privileges & HV_PRIV_SYNTH_TIMERS)) {
+		*ret = -1;
+		return true;
+	}
+	if (!write) {
+		*val = *reg;
+		return true;
+	}
+	*reg = *val;
+	vp[sim_cur_vp].stimer_generation++;
+	if ((vp[sim_cur_vp].stimer_config & HV_STIMER_ENABLE) && vp[sim_cur_vp].stimer_count)
+		sim_at(vp[sim_cur_vp].stimer_count * 100, stimer_fire,
+		       (uint64_t)vp[sim_cur_vp].stimer_generation << 8 | sim_cur_vp);
+	return true;
+}
+
+bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
+{
+	uint64_t *reg = NULL, privs = sim.profile->privileges;
+
+	*ret = 0;
+	if (msr == HV_MSR_VP_INDEX || msr == HV_MSR_VP_RUNTIME) {
+		if (write || !(privs & (msr == HV_MSR_VP_INDEX ? HV_PRIV_VP_INDEX : HV_PRIV_VP_RUNTIME)))
+			*ret = -1;
+		else if (msr == HV_MSR_VP_INDEX)
+			*val = sim_mb[MB_VP_INDEX_DUPLICATE] && sim_cur_vp == 1 ? 0 : sim_cur_vp;
+		else
+			*val = sim.now_ns / 100 + sim_cur_vp;
+		return true;
+	}
+	if (!sim_cur_vp)
+		return false;
+	if (stimer_msr(msr, val, write, ret))
+		return true;
+	if (msr == HV_MSR_EOM)
+		return true; /* an AP's end of message: nothing queued behind it here */
+	if (msr >= HV_MSR_SINT0 && msr < HV_MSR_SINT0 + HV_SINT_COUNT)
+		reg = &vp[sim_cur_vp].sint[msr - HV_MSR_SINT0];
+	else if (msr == HV_MSR_SCONTROL)
+		reg = &vp[sim_cur_vp].scontrol;
+	else if (msr == HV_MSR_SIMP)
+		reg = &vp[sim_cur_vp].simp;
+	else if (msr == HV_MSR_SIEFP)
+		reg = &vp[sim_cur_vp].siefp;
+	if (!reg)
+		return false; /* the rest is shared with VP 0 (msr.c) */
+	if (!(privs & HV_PRIV_SYNIC) || sim_mb[MB_SYNIC_MSR_GP])
+		*ret = -1;
+	else if (!write)
+		*val = *reg;
+	/* SINT vectors 0-15 are invalid (TLFS §11.8.5); pages must be RAM */
+	else if (reg >= vp[sim_cur_vp].sint && reg < vp[sim_cur_vp].sint + HV_SINT_COUNT &&
+		 !(*val & HV_SINT_MASKED) && (*val & HV_SINT_VECTOR_MASK) < HV_SINT_MIN_VECTOR)
+		*ret = -1;
+	else if ((reg == &vp[sim_cur_vp].simp || reg == &vp[sim_cur_vp].siefp) && (*val & HV_MSR_ENABLE)) {
+		uint8_t *page = sim_gpa(*val & ~0xfffull, PAGE_SIZE);
+
+		if (!page) {
+			*ret = -1;
+		} else {
+			memset(page, 0, PAGE_SIZE); /* cleared on enable, as VP 0's */
+			*reg = *val;
+		}
+	} else {
+		*reg = *val;
+	}
+	return true;
+}
+
+/* Deliver @vector to the VPs of @mask, with the IPI misbehaviours. */
+static void send_ipi(uint32_t vector, uint64_t mask)
+{
+	unsigned last = 0, first_ap = 0;
+
+	for (unsigned i = 0; i < sim_vps; i++)
+		if (mask >> i & 1) {
+			last = i;
+			if (i && !first_ap)
+				first_ap = i;
+		}
+	for (unsigned i = 0; i < sim_vps; i++) {
+		if (!(mask >> i & 1) || (sim_mb[MB_IPI_LOST] && i == last))
+			continue;
+		sim_vp_interrupt(i, vector);
+		if (sim_mb[MB_IPI_TWICE] && i == first_ap)
+			sim_vp_interrupt(i, vector);
+	}
+}
+
+/* HV_VP_SET at @set: format sparse-4K with bank 0 only, or all VPs (format 1). */
+static int vpset_mask(const uint64_t *set, unsigned varhead, uint64_t *mask)
+{
+	if (set[0] == 1) {
+		*mask = ~0ull;
+		return 0;
+	}
+	if (set[0] != 0 || varhead != (unsigned)__builtin_popcountll(set[1]) || (set[1] & ~1ull))
+		return -1;
+	*mask = set[1] ? set[2] : 0;
+	return 0;
+}
+
+uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
+{
+	uint16_t code = control & 0xffff;
+	bool fast = control & HV_HYPERCALL_FAST, ipi = code == HV_CALL_SEND_IPI || code == HV_CALL_SEND_IPI_EX;
+	bool ex = code >= HV_CALL_FLUSH_SPACE_EX, list = code == HV_CALL_FLUSH_LIST || code == HV_CALL_FLUSH_LIST_EX;
+	unsigned varhead = (control >> HV_HYPERCALL_VARHEAD_SHIFT) & 0x3ff;
+	unsigned reps = (control >> HV_HYPERCALL_REP_COUNT_SHIFT) & 0xfff;
+	uint32_t rec = sim.profile->recommendations;
+	const uint64_t *in;
+	uint64_t mask;
+
+	/* KVM hv_check_hypercall_access() with hv-enforce-cpuid, as Hyper-V: the hints grant */
+	if (!(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ||
+	    (ex && !(rec & HV_REC_EX_PROCESSOR_MASKS)))
+		return HV_STATUS_ACCESS_DENIED;
+	if (code == HV_CALL_SEND_IPI && fast) {
+		if (input >> 32 || (uint32_t)input < 16 || (uint32_t)input > 255)
+			return HV_STATUS_INVALID_PARAMETER;
+		send_ipi((uint32_t)input, output);
+		return HV_STATUS_SUCCESS;
+	}
+	if (fast || (input & 7) || (list != (reps > 0)))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	in = sim_gpa(input, 64);
+	if (!in)
+		return HV_STATUS_INVALID_PARAMETER;
+	if (ipi) {
+		if ((uint32_t)in[0] < 16 || (uint32_t)in[0] > 255 ||
+		    (ex ? vpset_mask(in + 1, varhead, &mask) : (mask = in[1], 0)))
+			return HV_STATUS_INVALID_PARAMETER;
+		send_ipi((uint32_t)in[0], mask);
+		return HV_STATUS_SUCCESS;
+	}
+	if (in[1] & 1) /* HV_FLUSH_ALL_PROCESSORS */
+		mask = ~0ull;
+	else if (ex ? vpset_mask(in + 2, varhead, &mask) : (mask = in[2], 0))
+		return HV_STATUS_INVALID_PARAMETER;
+	for (unsigned i = 0; i < sim_vps && !sim_mb[MB_FLUSH_IGNORED]; i++)
+		if (mask >> i & 1)
+			vp[i].tlb = 0;
+	return HV_STATUS_SUCCESS | (uint64_t)reps << 32;
+}
