@@ -4,8 +4,12 @@
  * rescind, unload), host-side ring buffers, and a device model so that
  * integration services plug in as table rows without touching the core.
  *
- *   control.c     connection and channel messages, the queue, signals,
- *                 and what misbehaviours and quirks change in them
+ *   control.c     the message queue and table, sending, guest -> host signals
+ *   connection.c  INITIATE_CONTACT, the offers, UNLOAD, a connection's reset
+ *   gpadl.c       GPADL_HEADER/BODY/TEARDOWN and the GPADLs kept
+ *   channel.c     OPENCHANNEL, CLOSECHANNEL, what follows an open
+ *   rescind.c     rescinds, RELID_RELEASED, what makes the host rescind
+ *   misbehave.c   what a broken host does to an open channel's ring
  *   config.c      versions, the scenario's VMBus keys, the offers set up
  *   report.c      what the host saw, at power off
  *   vmbus_ring.c  the host's ring-buffer reader and writer

@@ -1,0 +1,89 @@
+/*
+ * hvsim's VMBus host, rescinds: RESCIND_CHANNELOFFER (a device leaving),
+ * the guest's RELID_RELEASED, and what makes the host rescind: the
+ * misbehaviours and quirks that pull an offer at an awkward moment.
+ */
+#include <stdio.h>
+
+#include "tools/hvsim/hvsim.h"
+#include "tools/hvsim/vmbus/vmbus.h"
+#include "tools/hvsim/vmbus/vmbus_host.h"
+
+#define RESCIND_AFTER_OPEN_NS 3000000000ull /* vmbus_rescind_after_open: the device ran a while */
+#define RESCIND_UNKNOWN_RELID 1000u     /* quirk rescind_unknown: beyond every offer hvsim makes */
+
+#define bus sim_vmbus_bus
+#define channels sim_vmbus_channels
+
+/* RESCIND_CHANNELOFFER for @ch: the device is leaving; RELID_RELEASED is due. */
+void sim_vmbus_rescind(struct sim_channel *ch)
+{
+	struct vmbus_relid_msg m = { { VMBUS_MSG_RESCIND_CHANNELOFFER, 0 }, ch->relid };
+
+	fprintf(stderr, "hvsim: vmbus: rescinding channel %u (%s)\n", ch->relid, ch->dev->name);
+	ch->state = SIM_CH_RESCINDED;
+	sim_vmbus_send_msg(&m, sizeof(m));
+}
+
+/* Misbehaviour @mb: rescind @ch if it is the first integration service to get here (once a run). */
+bool sim_vmbus_rescind_first_ic(struct sim_channel *ch, enum sim_misbehaviour mb)
+{
+	if (!sim_mb[mb] || bus.rescinded_once || !ch->dev->pipe)
+		return false;
+	bus.rescinded_once = true;
+	sim_vmbus_rescind(ch);
+	return true;
+}
+
+/* The timed event of vmbus_rescind_after_open: channel index @i, if still offered. */
+static void rescind_open_channel(uint64_t i)
+{
+	struct sim_channel *ch = &channels[i];
+
+	if (bus.connected && ch->state == SIM_CH_OFFERED && ch->open)
+		sim_vmbus_rescind(ch);
+}
+
+/* Misbehaviour vmbus_rescind_after_open: rescind the first IC opened, a while after it opened. */
+void sim_vmbus_rescind_after_open(struct sim_channel *ch)
+{
+	if (sim_mb[MB_VMBUS_RESCIND_AFTER_OPEN] && !bus.rescinded_once && ch->dev->pipe) {
+		bus.rescinded_once = true;
+		sim_at(sim.now_ns + RESCIND_AFTER_OPEN_NS, rescind_open_channel, ch->index);
+	}
+}
+
+/*
+ * Quirk rescind_unknown: a relid this connection never offered, as a host
+ * rescinds an offer the guest dropped (Linux vmbus_onoffer_rescind ignores
+ * it): no RELID_RELEASED is due for it.
+ */
+void sim_vmbus_rescind_unknown(void)
+{
+	struct vmbus_relid_msg m = { { VMBUS_MSG_RESCIND_CHANNELOFFER, 0 }, RESCIND_UNKNOWN_RELID };
+
+	if (!sim_quirk[QUIRK_RESCIND_UNKNOWN])
+		return;
+	fprintf(stderr, "hvsim: vmbus: rescinding relid %u, which was never offered (quirk rescind_unknown)\n",
+		RESCIND_UNKNOWN_RELID);
+	sim_vmbus_send_msg(&m, sizeof(m));
+}
+
+/* RELID_RELEASED: the guest let go of a rescinded channel. */
+void sim_vmbus_on_relid_released(const void *msg, uint32_t size, uint32_t conn)
+{
+	const struct vmbus_relid_msg *m = msg;
+	struct sim_channel *ch = sim_vmbus_channel_by_relid(m->child_relid);
+
+	if (!ch || ch->state != SIM_CH_RESCINDED) {
+		sim_vmbus_guest_error("RELID_RELEASED for relid %u, which was not rescinded: ignored",
+				      m->child_relid);
+		return;
+	}
+	if (ch->open) {
+		sim_vmbus_guest_error("RELID_RELEASED for relid %u before CLOSECHANNEL", ch->relid);
+		sim_vmbus_channel_close(ch);
+	}
+	ch->state = SIM_CH_RELEASED;
+}
+
