@@ -70,18 +70,8 @@ struct input_host {
 static struct input_host kh = { .name = "keyboard" }, mh = { .name = "mouse" };
 static uint64_t generations;
 
-/* A guest protocol error on @h's channel: stderr, the bus's count and ours. */
-static void __attribute__((format(printf, 2, 3))) guest_error(struct input_host *h, const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	h->errors++;
-	sim_vmbus_guest_error("%s (relid %u): %s", h->name, h->ch->relid, buf);
-}
+/* A guest protocol error on @h's channel: logged, counted for the report. */
+#define guest_error(h, ...) sim_vmbus_channel_error((h)->ch, (h)->name, &(h)->errors, __VA_ARGS__)
 
 /* A request that asked for a completion gets an empty one (none under input_no_completions). */
 static void complete(struct input_host *h, const struct vmbus_packet *pkt)

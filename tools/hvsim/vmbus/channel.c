@@ -145,7 +145,7 @@ void sim_vmbus_on_open_channel(const void *msg, uint32_t size, uint32_t conn)
 		sim_vmbus_guest_error("OPENCHANNEL for relid %u, which is open already: ignored", ch->relid);
 		return;
 	}
-	if (sim_vmbus_rescind_first_ic(ch, MB_VMBUS_RESCIND_MID_OPEN))
+	if (sim_vmbus_rescind_first_ic(ch, QUIRK_RESCIND_MID_OPEN))
 		return;
 	if (sim_mb[MB_VMBUS_OPEN_ANSWERED_AT_UNLOAD]) {
 		ch->open_held = true;

@@ -168,7 +168,7 @@ void sim_vmbus_on_request_offers(const void *msg, uint32_t size, uint32_t conn)
 	}
 	for (unsigned i = 0; i < nchannels; i++)
 		if (channels[i].state == SIM_CH_OFFERED)
-			sim_vmbus_rescind_first_ic(&channels[i], MB_VMBUS_RESCIND_OFFERED);
+			sim_vmbus_rescind_first_ic(&channels[i], QUIRK_RESCIND_OFFERED);
 	if (!sim_mb[MB_VMBUS_NO_ALLOFFERS]) {
 		bus.alloffers++;
 		sim_vmbus_send_header_only(VMBUS_MSG_ALLOFFERS_DELIVERED);

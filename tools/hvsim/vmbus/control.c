@@ -73,6 +73,26 @@ void sim_vmbus_guest_error(const char *fmt, ...)
 	fprintf(stderr, "hvsim: vmbus: guest error: %s\n", buf);
 }
 
+void sim_vmbus_channel_verror(const struct sim_channel *ch, const char *who, uint64_t *errors,
+			      const char *fmt, va_list ap)
+{
+	char buf[200];
+
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	(*errors)++;
+	sim_vmbus_guest_error("%s (relid %u): %s", who, ch->relid, buf);
+}
+
+void sim_vmbus_channel_error(const struct sim_channel *ch, const char *who, uint64_t *errors,
+			     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	sim_vmbus_channel_verror(ch, who, errors, fmt, ap);
+	va_end(ap);
+}
+
 void sim_vmbus_trace(const char *fmt, ...)
 {
 	va_list ap;

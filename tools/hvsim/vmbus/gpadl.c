@@ -114,7 +114,7 @@ static void gpadl_complete(struct sim_gpadl *g)
 	struct sim_channel *ch = sim_vmbus_channel_by_relid(g->relid);
 	uint32_t status = 0;
 
-	if (ch && sim_vmbus_rescind_first_ic(ch, MB_VMBUS_RESCIND_MID_GPADL)) {
+	if (ch && sim_vmbus_rescind_first_ic(ch, QUIRK_RESCIND_MID_GPADL)) {
 		/* the offer is gone, and the GPADL it was half made for with it: no GPADL_CREATED */
 		sim_gpadl_free(g);
 		return;

@@ -1,7 +1,8 @@
 /*
  * hvsim's VMBus host, rescinds: RESCIND_CHANNELOFFER (a device leaving),
- * the guest's RELID_RELEASED, and what makes the host rescind: the
- * misbehaviours and quirks that pull an offer at an awkward moment.
+ * the guest's RELID_RELEASED, and what makes the host rescind: the quirks
+ * that pull an offer at an awkward moment (legal in every channel state:
+ * Linux vmbus_onoffer_rescind).
  */
 #include <stdio.h>
 
@@ -9,7 +10,7 @@
 #include "tools/hvsim/vmbus/vmbus.h"
 #include "tools/hvsim/vmbus/vmbus_host.h"
 
-#define RESCIND_AFTER_OPEN_NS 3000000000ull /* vmbus_rescind_after_open: the device ran a while */
+#define RESCIND_AFTER_OPEN_NS 3000000000ull /* quirk rescind_after_open: the device ran a while */
 #define RESCIND_UNKNOWN_RELID 1000u     /* quirk rescind_unknown: beyond every offer hvsim makes */
 
 #define bus sim_vmbus_bus
@@ -25,17 +26,17 @@ void sim_vmbus_rescind(struct sim_channel *ch)
 	sim_vmbus_send_msg(&m, sizeof(m));
 }
 
-/* Misbehaviour @mb: rescind @ch if it is the first integration service to get here (once a run). */
-bool sim_vmbus_rescind_first_ic(struct sim_channel *ch, enum sim_misbehaviour mb)
+/* Quirk @q: rescind @ch if it is the first integration service to get here (once a run). */
+bool sim_vmbus_rescind_first_ic(struct sim_channel *ch, enum sim_quirk q)
 {
-	if (!sim_mb[mb] || bus.rescinded_once || !ch->dev->pipe)
+	if (!sim_quirk[q] || bus.rescinded_once || !ch->dev->pipe)
 		return false;
 	bus.rescinded_once = true;
 	sim_vmbus_rescind(ch);
 	return true;
 }
 
-/* The timed event of vmbus_rescind_after_open: channel index @i, if still offered. */
+/* The timed event of quirk rescind_after_open: channel index @i, if still offered. */
 static void rescind_open_channel(uint64_t i)
 {
 	struct sim_channel *ch = &channels[i];
@@ -44,10 +45,10 @@ static void rescind_open_channel(uint64_t i)
 		sim_vmbus_rescind(ch);
 }
 
-/* Misbehaviour vmbus_rescind_after_open: rescind the first IC opened, a while after it opened. */
+/* Quirk rescind_after_open: rescind the first IC opened, a while after it opened. */
 void sim_vmbus_rescind_after_open(struct sim_channel *ch)
 {
-	if (sim_mb[MB_VMBUS_RESCIND_AFTER_OPEN] && !bus.rescinded_once && ch->dev->pipe) {
+	if (sim_quirk[QUIRK_RESCIND_AFTER_OPEN] && !bus.rescinded_once && ch->dev->pipe) {
 		bus.rescinded_once = true;
 		sim_at(sim.now_ns + RESCIND_AFTER_OPEN_NS, rescind_open_channel, ch->index);
 	}

@@ -21,6 +21,7 @@
 #ifndef HVSIM_VMBUS_H
 #define HVSIM_VMBUS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -178,6 +179,11 @@ void sim_vmbus_key_trace(const char *key, char *val);
 /* ---- inside the host (control.c <-> vmbus_ring.c; the rest: vmbus_host.h) ---- */
 /* A guest protocol error: logged on stderr and counted (here and in sim.guest_errors). */
 void sim_vmbus_guest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A device's guest error on @ch: "@who (relid N): ...", counted in *@errors too (IC and input hosts). */
+void sim_vmbus_channel_error(const struct sim_channel *ch, const char *who, uint64_t *errors,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void sim_vmbus_channel_verror(const struct sim_channel *ch, const char *who, uint64_t *errors,
+			      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Trace line (scenario vmbus_trace = 1). */
 void sim_vmbus_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Raise the guest's interrupt for @ch (SIEF bit = relid, or the < 2.4 interrupt page). */

@@ -88,9 +88,9 @@ void sim_vmbus_channel_close(struct sim_channel *ch);
 /* ---- rescind.c ---- */
 /* RESCIND_CHANNELOFFER for @ch. */
 void sim_vmbus_rescind(struct sim_channel *ch);
-/* Misbehaviour @mb on: rescind @ch if it is the first integration service to get here (once a run). */
-bool sim_vmbus_rescind_first_ic(struct sim_channel *ch, enum sim_misbehaviour mb);
-/* After @ch opened: vmbus_rescind_after_open's timer. */
+/* Quirk @q on: rescind @ch if it is the first integration service to get here (once a run). */
+bool sim_vmbus_rescind_first_ic(struct sim_channel *ch, enum sim_quirk q);
+/* After @ch opened: quirk rescind_after_open's timer. */
 void sim_vmbus_rescind_after_open(struct sim_channel *ch);
 /* After the offers: quirk rescind_unknown's rescind of a relid never offered. */
 void sim_vmbus_rescind_unknown(void);
