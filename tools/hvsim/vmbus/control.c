@@ -371,6 +371,7 @@ uint16_t sim_vmbus_post(uint32_t conn, uint32_t type, const void *payload, uint3
 		bus.refused_posts++;
 		return refusal;
 	}
+	sim_vmbus_rescind_on_post(payload, size);
 	for (slot = 0; inq[slot].used; slot++)
 		;
 	due = due_time(payload, size);

@@ -63,6 +63,19 @@ static void send_gpadl_torndown(uint32_t handle)
 	sim_vmbus_send_msg(&m, sizeof(m));
 }
 
+/* GPADL_TORNDOWN for @g, and it is gone (misbehaving: not for a rescinded channel's). */
+static void torndown(struct sim_gpadl *g)
+{
+	struct sim_channel *ch = sim_vmbus_channel_by_relid(g->relid);
+
+	if (sim_mb[MB_VMBUS_NO_TORNDOWN_AFTER_RESCIND] && ch && ch->state == SIM_CH_RESCINDED)
+		fprintf(stderr, "hvsim: vmbus: misbehaving: GPADL 0x%x of rescinded relid %u: no GPADL_TORNDOWN\n",
+			g->handle, g->relid);
+	else
+		send_gpadl_torndown(g->handle);
+	sim_gpadl_free(g);
+}
+
 /* Check that the range buffer of @g describes guest RAM consistently. */
 static bool gpadl_valid(const struct sim_gpadl *g)
 {
@@ -114,8 +127,10 @@ static void gpadl_complete(struct sim_gpadl *g)
 	struct sim_channel *ch = sim_vmbus_channel_by_relid(g->relid);
 	uint32_t status = 0;
 
-	if (ch && sim_vmbus_rescind_first_ic(ch, QUIRK_RESCIND_MID_GPADL)) {
+	if (ch && (ch->state == SIM_CH_RESCINDED || sim_vmbus_rescind_first_ic(ch, QUIRK_RESCIND_MID_GPADL))) {
 		/* the offer is gone, and the GPADL it was half made for with it: no GPADL_CREATED */
+		fprintf(stderr, "hvsim: vmbus: GPADL 0x%x for rescinded relid %u: dropped, no GPADL_CREATED\n",
+			g->handle, g->relid);
 		sim_gpadl_free(g);
 		return;
 	}
@@ -138,7 +153,12 @@ void sim_vmbus_on_gpadl_header(const void *msg, uint32_t size, uint32_t conn)
 	struct sim_gpadl *g;
 	unsigned slot;
 
-	if (!ch || ch->state != SIM_CH_OFFERED) {
+	/*
+	 * A header for a rescinded relid not yet released is no guest error:
+	 * the guest may have posted it before it saw the rescind (Linux
+	 * vmbus_onoffer_rescind wakes the waiting vmbus_establish_gpadl).
+	 */
+	if (!ch || (ch->state != SIM_CH_OFFERED && ch->state != SIM_CH_RESCINDED)) {
 		sim_vmbus_guest_error("GPADL_HEADER 0x%x for relid %u, which is not offered", h->gpadl,
 				      h->child_relid);
 		send_gpadl_created(h->child_relid, h->gpadl, STATUS_GPADL_FAILED);
@@ -226,18 +246,15 @@ void sim_vmbus_on_gpadl_teardown(const void *msg, uint32_t size, uint32_t conn)
 		g->teardown_pending = true;
 		return;
 	}
-	send_gpadl_torndown(g->handle);
-	sim_gpadl_free(g);
+	torndown(g);
 }
 
 /* The channel using @g closed: a teardown that waited for it completes (when connected). */
 void sim_gpadl_release(struct sim_gpadl *g)
 {
 	g->user = NULL;
-	if (g->teardown_pending && bus.connected) {
-		send_gpadl_torndown(g->handle);
-		sim_gpadl_free(g);
-	}
+	if (g->teardown_pending && bus.connected)
+		torndown(g);
 }
 
 /* The connection dropped: every GPADL is revoked. */

@@ -13,6 +13,7 @@
 #define RESCIND_AFTER_OPEN_NS 3000000000ull /* quirk rescind_after_open: the device ran a while */
 #define RESCIND_UNKNOWN_RELID 1000u     /* quirk rescind_unknown: beyond every offer hvsim makes */
 
+#define cfg sim_vmbus_cfg
 #define bus sim_vmbus_bus
 #define channels sim_vmbus_channels
 
@@ -45,13 +46,34 @@ static void rescind_open_channel(uint64_t i)
 		sim_vmbus_rescind(ch);
 }
 
-/* Quirk rescind_after_open: rescind the first IC opened, a while after it opened. */
+/*
+ * After @ch opened: quirk rescind_after_open rescinds the first IC opened
+ * a while later; "rescind = NAME [MS]" the named device (a hot removal).
+ */
 void sim_vmbus_rescind_after_open(struct sim_channel *ch)
 {
-	if (sim_quirk[QUIRK_RESCIND_AFTER_OPEN] && !bus.rescinded_once && ch->dev->pipe) {
+	if (bus.rescinded_once)
+		return;
+	if (sim_quirk[QUIRK_RESCIND_AFTER_OPEN] && ch->dev->pipe) {
 		bus.rescinded_once = true;
 		sim_at(sim.now_ns + RESCIND_AFTER_OPEN_NS, rescind_open_channel, ch->index);
+	} else if (cfg.rescind_dev == ch->dev) {
+		bus.rescinded_once = true;
+		sim_at(sim.now_ns + cfg.rescind_ns, rescind_open_channel, ch->index);
 	}
+}
+
+/* Quirk rescind_racing_gpadl: the guest posts GPADL_HEADER (@msg) now; rescind the first IC it names. */
+void sim_vmbus_rescind_on_post(const void *msg, uint32_t size)
+{
+	const struct vmbus_gpadl_header *h = msg;
+	struct sim_channel *ch;
+
+	if (!sim_quirk[QUIRK_RESCIND_RACING_GPADL] || size < sizeof(*h) || h->hdr.type != VMBUS_MSG_GPADL_HEADER)
+		return;
+	ch = sim_vmbus_channel_by_relid(h->child_relid);
+	if (ch && ch->state == SIM_CH_OFFERED)
+		sim_vmbus_rescind_first_ic(ch, QUIRK_RESCIND_RACING_GPADL);
 }
 
 /*

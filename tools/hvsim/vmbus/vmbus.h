@@ -155,6 +155,8 @@ struct sim_vmbus_config {
 	uint32_t delay_type;       /* ...but a message of this type (0: none) after delay_type_ns */
 	uint64_t delay_type_ns;
 	unsigned ping;             /* DATA_INBAND packets written after each open */
+	const struct sim_device *rescind_dev; /* "rescind =": rescind this device's channel... */
+	uint64_t rescind_ns;       /* ...this long after it opened */
 	bool trace;                /* every message and packet on stderr */
 };
 
@@ -174,6 +176,7 @@ void sim_vmbus_key_conn_id(const char *key, char *val);
 void sim_vmbus_key_offer(const char *key, char *val);
 void sim_vmbus_key_delay(const char *key, char *val);
 void sim_vmbus_key_ping(const char *key, char *val);
+void sim_vmbus_key_rescind(const char *key, char *val);
 void sim_vmbus_key_trace(const char *key, char *val);
 
 /* ---- inside the host (control.c <-> vmbus_ring.c; the rest: vmbus_host.h) ---- */

@@ -92,6 +92,8 @@ void sim_vmbus_rescind(struct sim_channel *ch);
 bool sim_vmbus_rescind_first_ic(struct sim_channel *ch, enum sim_quirk q);
 /* After @ch opened: quirk rescind_after_open's timer. */
 void sim_vmbus_rescind_after_open(struct sim_channel *ch);
+/* The guest posts @msg: quirk rescind_racing_gpadl's rescind, before the host handles it. */
+void sim_vmbus_rescind_on_post(const void *msg, uint32_t size);
 /* After the offers: quirk rescind_unknown's rescind of a relid never offered. */
 void sim_vmbus_rescind_unknown(void);
 
