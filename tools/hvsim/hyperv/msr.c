@@ -18,7 +18,7 @@ static bool priv(uint64_t bit)
 
 static bool synic_ok(void)
 {
-	return priv(HV_PRIV_SYNIC) && !sim_mb[MB_SYNIC_MSR_GP];
+	return priv(HV_PRIV_SYNIC) && !sim_mb_fire(MB_SYNIC_MSR_GP);
 }
 
 /* Enable the hypercall page: the host writes its calling sequence into it. */
@@ -28,7 +28,7 @@ static int write_hypercall(uint64_t val)
 
 	if (sim.hypercall & HV_HYPERCALL_LOCKED)
 		return 0; /* locked until reset: writes are ignored */
-	if (sim_mb[MB_HYPERCALL_MSR_IGNORED])
+	if (sim_mb_fire(MB_HYPERCALL_MSR_IGNORED))
 		return 0;
 	/* TLFS §3.13: the page stays disabled while the guest OS ID is zero */
 	if (!sim.guest_os_id)
@@ -37,7 +37,7 @@ static int write_hypercall(uint64_t val)
 		page = sim_gpa(val & ~0xfffull, PAGE_SIZE);
 		if (!page)
 			return GP;
-		if (!sim_mb[MB_HYPERCALL_PAGE_UNFILLED])
+		if (!sim_mb_fire(MB_HYPERCALL_PAGE_UNFILLED))
 			memcpy(page, sim.profile->hypercall_code, sizeof(sim.profile->hypercall_code));
 	}
 	sim.hypercall = val;
@@ -68,7 +68,7 @@ static void fill_ref_tsc_page(void)
 	p = sim_gpa(sim.ref_tsc & ~0xfffull, PAGE_SIZE);
 	/* 2.5 GHz TSC to 10 MHz reference time: scale = 2^64 / 250 */
 	p->scale = (uint64_t)(((unsigned __int128)1 << 64) / 250);
-	if (sim_mb[MB_REF_TSC_WRONG])
+	if (sim_mb_fire(MB_REF_TSC_WRONG))
 		p->scale *= 2;
 	p->offset = 0;
 	p->sequence = 1;
@@ -109,7 +109,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 	case HV_MSR_TIME_REF_COUNT:
 		if (!priv(HV_PRIV_REF_COUNTER))
 			return GP;
-		*val = sim_mb[MB_REF_COUNTER_FROZEN] ? 12345 : sim.now_ns / 100;
+		*val = sim_mb_fire(MB_REF_COUNTER_FROZEN) ? 12345 : sim.now_ns / 100;
 		return 0;
 	case HV_MSR_REFERENCE_TSC:
 		if (!priv(HV_PRIV_REF_TSC))
@@ -121,7 +121,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 		if (!priv(HV_PRIV_FREQUENCY_MSRS))
 			return GP;
 		*val = msr == HV_MSR_APIC_FREQUENCY ? SIM_APIC_HZ
-		     : cpu_tsc_hz() * (sim_mb[MB_FREQUENCY_WRONG] ? 2 : 1);
+		     : cpu_tsc_hz() * (sim_mb_fire(MB_FREQUENCY_WRONG) ? 2 : 1);
 		return 0;
 	case HV_MSR_SCONTROL:
 	case HV_MSR_SVERSION:
@@ -130,7 +130,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 		if (!synic_ok())
 			return GP;
 		*val = msr == HV_MSR_SCONTROL ? sim.scontrol
-		     : msr == HV_MSR_SVERSION ? (sim_mb[MB_SYNIC_VERSION_WRONG] ? 2 : HV_SYNIC_VERSION)
+		     : msr == HV_MSR_SVERSION ? (sim_mb_fire(MB_SYNIC_VERSION_WRONG) ? 2 : HV_SYNIC_VERSION)
 		     : msr == HV_MSR_SIEFP	 ? sim.siefp
 						 : sim.simp;
 		return 0;
@@ -174,7 +174,7 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 	case HV_MSR_GUEST_OS_ID:
 		if (!priv(HV_PRIV_HYPERCALL_MSRS))
 			return GP;
-		if (!sim_mb[MB_GUEST_OS_ID_IGNORED])
+		if (!sim_mb_fire(MB_GUEST_OS_ID_IGNORED))
 			sim.guest_os_id = val;
 		/* zeroing the ID disables the hypercall page (TLFS §2.6) */
 		if (!val)
@@ -200,7 +200,7 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 	case HV_MSR_SIMP:
 		if (!synic_ok())
 			return GP;
-		if (sim_mb[MB_SIMP_IGNORED])
+		if (sim_mb_fire(MB_SIMP_IGNORED))
 			return 0;
 		if (write_page_msr(&sim.simp, val, true))
 			return GP;

@@ -90,7 +90,7 @@ void sim_synic_deliver(void)
 		queues[s].head = (queues[s].head + 1) % QUEUE_LEN;
 		queues[s].len--;
 		slot->header.flags = queues[s].len ? HV_MESSAGE_FLAG_PENDING : 0;
-		if (!sim_mb[MB_MESSAGE_NO_IRQ])
+		if (!sim_mb_fire(MB_MESSAGE_NO_IRQ))
 			sim_raise_sint(s);
 	}
 }
@@ -106,7 +106,7 @@ void sim_post_to_guest(unsigned sint, uint32_t type, const void *payload, uint8_
 	m = &queues[sint].q[(queues[sint].head + queues[sint].len) % QUEUE_LEN];
 	memset(m, 0, sizeof(*m));
 	m->header.message_type = type;
-	m->header.payload_size = sim_mb[MB_MESSAGE_BAD_SIZE] ? 250 : size;
+	m->header.payload_size = sim_mb_fire(MB_MESSAGE_BAD_SIZE) ? 250 : size;
 	memcpy(m->payload, payload, size > HV_MESSAGE_PAYLOAD_MAX ? HV_MESSAGE_PAYLOAD_MAX : size);
 	queues[sint].len++;
 	sim.messages_posted++;
@@ -147,7 +147,7 @@ void sim_stimer_update(unsigned t)
 {
 	stimer_generation[t]++;
 	if (!(sim.stimer_config[t] & HV_STIMER_ENABLE) || !sim.stimer_count[t] ||
-	    sim_mb[MB_TIMER_SILENT])
+	    sim_mb_fire(MB_TIMER_SILENT))
 		return;
 	sim_at(sim.stimer_count[t] * 100, stimer_fire, (stimer_generation[t] << 2) | t);
 }

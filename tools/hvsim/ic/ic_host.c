@@ -291,7 +291,7 @@ static void send_negotiate(struct ic_host *h)
 	/* OpenVMM's timesync offers 4.0 only (timesync.rs TIMESYNC_VERSIONS), unless the scenario says */
 	if (openvmm() && h->svc == &sim_ic_timesync && !sim_ic_cfg.timesync_set)
 		h->offered_sv = &openvmm_timesync;
-	if (sim_mb[MB_IC_NO_COMMON_VERSION] && h->svc == &sim_ic_heartbeat) {
+	if (h->svc == &sim_ic_heartbeat && sim_mb_fire(MB_IC_NO_COMMON_VERSION)) {
 		h->offered_fw = h->offered_sv = &unknown;
 		misbehaving(h, MB_IC_NO_COMMON_VERSION, "NEGOTIATE offers framework 9.0, heartbeat 9.0 only");
 	}

@@ -200,7 +200,7 @@ void sim_kbd_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, cons
 		guest_error(&kh, "a second PROTOCOL_REQUEST (version 0x%08x)", req.version);
 	if (req.version != KBD_VERSION_1_0)
 		resp.status = 0;
-	if (sim_mb[MB_KEYBOARD_REFUSE]) {
+	if (sim_mb_fire(MB_KEYBOARD_REFUSE)) {
 		fprintf(stderr, "hvsim: keyboard: misbehaving (keyboard_refuse): version 0x%08x refused\n",
 			req.version);
 		resp.status = 0;
@@ -286,7 +286,7 @@ void sim_mouse_open(struct sim_channel *ch)
 static void on_ack(void)
 {
 	mh.acked = true;
-	if (sim_mb[MB_MOUSE_REPORT_TOO_LARGE] && cfg.npointers) {
+	if (cfg.npointers && sim_mb_fire(MB_MOUSE_REPORT_TOO_LARGE)) {
 		fprintf(stderr, "hvsim: mouse: misbehaving (mouse_report_too_large): a report claiming %u bytes, %u sent\n",
 			TOO_LARGE_SIZE, MOUSE_REPORT_LEN);
 		send_pointer(0, TOO_LARGE_SIZE);

@@ -27,6 +27,10 @@
 /* ---- what main.c and kernel/ provide in the real binary ---- */
 const char *const sim_misbehaviour_names[MB_COUNT];
 bool sim_mb[MB_COUNT];
+bool sim_mb_fire(enum sim_misbehaviour mb)
+{
+	return sim_mb[mb];
+}
 const char *const sim_quirk_names[QUIRK_COUNT];
 bool sim_quirk[QUIRK_COUNT];
 

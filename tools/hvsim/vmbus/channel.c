@@ -147,15 +147,15 @@ void sim_vmbus_on_open_channel(const void *msg, uint32_t size, uint32_t conn)
 	}
 	if (sim_vmbus_rescind_first_ic(ch, QUIRK_RESCIND_MID_OPEN))
 		return;
-	if (sim_mb[MB_VMBUS_OPEN_ANSWERED_AT_UNLOAD]) {
+	if (sim_mb_fire(MB_VMBUS_OPEN_ANSWERED_AT_UNLOAD)) {
 		ch->open_held = true;
 		ch->held_open_id = o->open_id;
 		return;
 	}
 	r.status = open_check(ch, o, &in, &out);
-	if (!r.status && sim_mb[MB_VMBUS_OPEN_FAIL])
+	if (!r.status && sim_mb_fire(MB_VMBUS_OPEN_FAIL))
 		r.status = STATUS_UNSUCCESSFUL;
-	sim_vmbus_send_msg(&r, sim_mb[MB_VMBUS_MESSAGE_SHORT] ? 10 : sizeof(r));
+	sim_vmbus_send_msg(&r, sim_mb_fire(MB_VMBUS_MESSAGE_SHORT) ? 10 : sizeof(r));
 	if (r.status)
 		return;
 	ch->open = true;

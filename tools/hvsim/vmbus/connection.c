@@ -91,7 +91,7 @@ void sim_vmbus_on_initiate_contact(const void *msg, uint32_t size, uint32_t conn
 		reset_connection();
 	}
 	bus.unloaded = false;
-	if (sim_mb[MB_VMBUS_WRONG_REPLY]) {
+	if (sim_mb_fire(MB_VMBUS_WRONG_REPLY)) {
 		sim_vmbus_send_header_only(VMBUS_MSG_ALLOFFERS_DELIVERED);
 		return;
 	}
@@ -100,7 +100,7 @@ void sim_vmbus_on_initiate_contact(const void *msg, uint32_t size, uint32_t conn
 		sim_vmbus_guest_error("INITIATE_CONTACT asks for SINT %u: no answer", sint);
 		return;
 	}
-	if (!sim_vmbus_version_supported(v) || sim_mb[MB_VMBUS_REFUSE_ALL]) {
+	if (!sim_vmbus_version_supported(v) || sim_mb_fire(MB_VMBUS_REFUSE_ALL)) {
 		fprintf(stderr, "hvsim: vmbus: INITIATE_CONTACT %s refused (this host: 0.13..%s%s)\n",
 			sim_vmbus_version_name(v, vb), sim_vmbus_version_name(cfg.max_version, vb2),
 			sim_mb[MB_VMBUS_REFUSE_ALL] ? ", misbehaving: refuses all" : "");
@@ -169,7 +169,7 @@ void sim_vmbus_on_request_offers(const void *msg, uint32_t size, uint32_t conn)
 	for (unsigned i = 0; i < nchannels; i++)
 		if (channels[i].state == SIM_CH_OFFERED)
 			sim_vmbus_rescind_first_ic(&channels[i], QUIRK_RESCIND_OFFERED);
-	if (!sim_mb[MB_VMBUS_NO_ALLOFFERS]) {
+	if (!sim_mb_fire(MB_VMBUS_NO_ALLOFFERS)) {
 		bus.alloffers++;
 		sim_vmbus_send_header_only(VMBUS_MSG_ALLOFFERS_DELIVERED);
 	}
@@ -180,7 +180,7 @@ void sim_vmbus_on_request_offers(const void *msg, uint32_t size, uint32_t conn)
 static void unload_complete(uint64_t arg)
 {
 	sim_vmbus_send_header_only(VMBUS_MSG_UNLOAD_RESPONSE);
-	if (sim_mb[MB_VMBUS_OFFER_AFTER_UNLOAD] && nchannels)
+	if (nchannels && sim_mb_fire(MB_VMBUS_OFFER_AFTER_UNLOAD))
 		send_offer(&channels[0], bus.last_version);
 }
 

@@ -237,7 +237,7 @@ static void process(uint32_t conn, const uint8_t *msg, uint32_t size)
 				      t->name);
 		return;
 	}
-	if (sim_mb[MB_VMBUS_SILENT])
+	if (sim_mb_fire(MB_VMBUS_SILENT))
 		return;
 	if (!t->fn) {
 		fprintf(stderr, "hvsim: vmbus: %s is not implemented by hvsim: ignored\n", t->name);

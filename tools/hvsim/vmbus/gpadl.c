@@ -68,7 +68,7 @@ static void torndown(struct sim_gpadl *g)
 {
 	struct sim_channel *ch = sim_vmbus_channel_by_relid(g->relid);
 
-	if (sim_mb[MB_VMBUS_NO_TORNDOWN_AFTER_RESCIND] && ch && ch->state == SIM_CH_RESCINDED)
+	if (ch && ch->state == SIM_CH_RESCINDED && sim_mb_fire(MB_VMBUS_NO_TORNDOWN_AFTER_RESCIND))
 		fprintf(stderr, "hvsim: vmbus: misbehaving: GPADL 0x%x of rescinded relid %u: no GPADL_TORNDOWN\n",
 			g->handle, g->relid);
 	else
@@ -134,7 +134,7 @@ static void gpadl_complete(struct sim_gpadl *g)
 		sim_gpadl_free(g);
 		return;
 	}
-	if (!gpadl_valid(g) || sim_mb[MB_VMBUS_GPADL_FAIL])
+	if (!gpadl_valid(g) || sim_mb_fire(MB_VMBUS_GPADL_FAIL))
 		status = STATUS_GPADL_FAILED;
 	send_gpadl_created(g->relid, g->handle, status);
 	if (status) {

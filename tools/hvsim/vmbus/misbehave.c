@@ -39,11 +39,11 @@ void sim_vmbus_misbehave_after_open(struct sim_channel *ch)
 {
 	static const char unsignalled[PING_LEN] = "hvsim unsignalled";
 
-	if (sim_mb[MB_VMBUS_SIGNAL_BEFORE_OPEN]) {
+	if (sim_mb_fire(MB_VMBUS_SIGNAL_BEFORE_OPEN)) {
 		/* a valid packet, but no interrupt: the guest must poll once after open */
 		sim_ring_write(ch, VMBUS_PKT_DATA_INBAND, 0, 0, unsignalled, PING_LEN, false);
 	}
-	if (sim_mb[MB_VMBUS_CORRUPT_RING]) {
+	if (sim_mb_fire(MB_VMBUS_CORRUPT_RING)) {
 		struct vmbus_ring_control *ctl = sim_ring_control(&ch->out);
 
 		sim_ring_write(ch, VMBUS_PKT_DATA_INBAND, 0, 0, "hvsim corrupt", 14, true);
@@ -52,6 +52,6 @@ void sim_vmbus_misbehave_after_open(struct sim_channel *ch)
 		fprintf(stderr, "hvsim: vmbus: channel %u: set the guest's inbound write_index to 0x%x (data 0x%x)\n",
 			ch->relid, ch->out.size + 4, ch->out.size);
 	}
-	if (sim_mb[MB_VMBUS_OVERLONG_PACKET] && !ch->out.broken)
+	if (!ch->out.broken && sim_mb_fire(MB_VMBUS_OVERLONG_PACKET))
 		write_overlong_packet(ch);
 }
