@@ -308,17 +308,46 @@ static void pump(uint64_t arg)
 		arm_pump(inq[i].due);
 }
 
-/* When the host gets to a message posted now: vmbus_delay_ms later, or the named type's delay. */
+/* The relid a channel message names (OPENCHANNEL ... RELID_RELEASED: child_relid after the header), or 0. */
+static uint32_t msg_relid(const void *payload, uint32_t size)
+{
+	struct vmbus_relid_msg m;
+
+	if (size < sizeof(m))
+		return 0;
+	memcpy(&m, payload, sizeof(m));
+	switch (m.hdr.type) {
+	case VMBUS_MSG_OPENCHANNEL:
+	case VMBUS_MSG_CLOSECHANNEL:
+	case VMBUS_MSG_GPADL_HEADER:
+	case VMBUS_MSG_GPADL_TEARDOWN:
+	case VMBUS_MSG_RELID_RELEASED:
+		return m.child_relid;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * When the host gets to a message posted now: vmbus_delay_ms later, or the
+ * named type's delay; never before a message posted earlier for the same
+ * channel (a host handles one channel's messages in order: a slow
+ * CLOSECHANNEL holds back the GPADL_TEARDOWN behind it, not other channels).
+ */
 static uint64_t due_time(const void *payload, uint32_t size)
 {
-	uint32_t type;
+	uint32_t type, relid = msg_relid(payload, size);
+	uint64_t due = sim.now_ns + cfg.delay_ns;
 
 	if (cfg.delay_type && size >= sizeof(type)) {
 		memcpy(&type, payload, sizeof(type));
 		if (type == cfg.delay_type)
-			return sim.now_ns + cfg.delay_type_ns;
+			due = sim.now_ns + cfg.delay_type_ns;
 	}
-	return sim.now_ns + cfg.delay_ns;
+	for (unsigned i = 0; relid && i < INQ_LEN; i++)
+		if (inq[i].used && inq[i].due > due && msg_relid(inq[i].data, inq[i].size) == relid)
+			due = inq[i].due;
+	return due;
 }
 
 /* Quirk post_transient: the status to refuse this post with, or SUCCESS to take it. */
