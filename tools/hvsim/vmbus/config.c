@@ -167,9 +167,9 @@ void sim_vmbus_init(void)
 	for (unsigned i = 0; i < cfg.noffers; i++)
 		add_channel(cfg.offers[i].dev, cfg.offers[i].relid,
 			    cfg.offers[i].instance_set ? &cfg.offers[i].instance : NULL);
-	if (sim_mb_fire(MB_VMBUS_ZERO_GUID))
+	if (sim_mb[MB_VMBUS_ZERO_GUID])
 		memset(&add_channel(sim_device_find("unknown"), 0, NULL)->class, 0, sizeof(struct guid));
-	if (sim_mb_fire(MB_VMBUS_DUPLICATE_RELID)) {
+	if (sim_mb[MB_VMBUS_DUPLICATE_RELID]) {
 		while (nchannels < 2)
 			add_channel(sim_device_find("unknown"), 0, NULL);
 		channels[0].relid = 1; /* connection ids stay apart */

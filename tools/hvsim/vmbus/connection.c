@@ -166,6 +166,9 @@ void sim_vmbus_on_request_offers(const void *msg, uint32_t size, uint32_t conn)
 			send_offer(&channels[i], bus.version);
 		}
 	}
+	/* the offers config.c set up for them are out now */
+	sim_mb_fire(MB_VMBUS_ZERO_GUID);
+	sim_mb_fire(MB_VMBUS_DUPLICATE_RELID);
 	for (unsigned i = 0; i < nchannels; i++)
 		if (channels[i].state == SIM_CH_OFFERED)
 			sim_vmbus_rescind_first_ic(&channels[i], QUIRK_RESCIND_OFFERED);
