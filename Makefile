@@ -39,7 +39,7 @@ KOBJS := $(patsubst %.c,$(B)/k/%.o,$(PORTABLE_SRC) $(X86_SRC)) \
          $(patsubst %.asm,$(B)/k/%.o,$(X86_ASM)) \
          $(patsubst %.c,$(B)/k/%.o,$(BOOT_SRC))
 
-.PHONY: all efi iso test check unit sim fuzz hvreport clean deps-test
+.PHONY: all efi iso test check unit sim sim-matrix fuzz hvreport clean deps-test
 all: $(B)/hvprobe.efi $(B)/hvprobe.iso
 
 efi: $(B)/hvprobe.efi
@@ -168,6 +168,11 @@ test: deps-test
 check: deps-test
 	@$(MAKE) --no-print-directory unit sim fuzz hvreport
 	@HVPROBE_FUZZ_RUNS=10000 tests/run unit sim docs fuzz report
+
+# The misbehaviour matrix (minutes; not in make test): every misbehaviour under every
+# profile and VMBus version, pairs, reply delays at each limit (MATRIX_PAIRS=N samples pairs).
+sim-matrix: sim
+	@tests/sim/matrix
 
 clean:
 	rm -rf $(B)

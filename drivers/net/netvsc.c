@@ -56,11 +56,17 @@ int nvsp_reserve(struct netvsc *n)
 	return -1;
 }
 
+/* What nvsp_wait waits on: a completion, or the channel gone (rescinded, closed, broken). */
+struct nvsp_waiting {
+	const struct netvsc *n;
+	const struct nvsp_pending *p;
+};
+
 static bool pending_over(void *ctx)
 {
-	struct nvsp_pending *p = ctx;
+	const struct nvsp_waiting *w = ctx;
 
-	return p->done;
+	return w->p->done || w->n->ch->state != CH_OPEN || w->n->ch->broken;
 }
 
 /* An answer that took @ns, longer than NETVSC_TIMEOUT_NS: counted for net.protocol. */
@@ -74,11 +80,12 @@ void netvsc_late(struct netvsc *n, uint64_t ns)
 bool nvsp_wait(struct netvsc *n, int slot, const char **why)
 {
 	struct nvsp_pending *p = &n->pending[slot];
+	struct nvsp_waiting w = { n, p };
 	uint64_t start = cpu_now_ns();
 
-	loop_wait("an NVSP completion", pending_over, p, start + NETVSC_TIMEOUT_NS);
+	loop_wait("an NVSP completion", pending_over, &w, start + NETVSC_TIMEOUT_NS);
 	if (!p->done && n->nvsp_version && n->ch->state == CH_OPEN && !n->ch->broken) {
-		loop_wait("a late NVSP completion", pending_over, p, start + NETVSC_LATE_NS);
+		loop_wait("a late NVSP completion", pending_over, &w, start + NETVSC_LATE_NS);
 		if (p->done)
 			netvsc_late(n, cpu_now_ns() - start);
 	}
@@ -334,7 +341,7 @@ static void netvsc_opened(struct vmbus_channel *ch)
 		return;
 	}
 	if (negotiate(n, refused, sizeof(refused), &why) || buffers(n, &why)) {
-		check("net.nvsp", CHECK_FAIL, "relid %u: %s%s%s", ch->relid, why,
+		check("net.nvsp", vmbus_unfinished(ch), "relid %u: %s%s%s", ch->relid, why,
 		      refused[0] ? "; refused: " : "", refused);
 		return;
 	}

@@ -377,11 +377,11 @@ void rndis_start(struct netvsc *n)
 	char mac[18];
 
 	if (initialize(n, &c, &why)) {
-		check("net.rndis", CHECK_FAIL, "relid %u: INITIALIZE: %s", n->ch->relid, why);
+		check("net.rndis", vmbus_unfinished(n->ch), "relid %u: INITIALIZE: %s", n->ch->relid, why);
 		return;
 	}
 	if (query(n, OID_802_3_PERMANENT_ADDRESS, ETH_ALEN, &v, &why)) {
-		check("net.mac", CHECK_FAIL, "relid %u: %s", n->ch->relid, why);
+		check("net.mac", vmbus_unfinished(n->ch), "relid %u: %s", n->ch->relid, why);
 	} else {
 		memcpy(n->mac, v, ETH_ALEN);
 		mac_str(n->mac, mac);
@@ -402,7 +402,7 @@ void rndis_start(struct netvsc *n)
 	}
 	set.q.request_id = ++n->rndis_id;
 	if (rndis_request(n, &set, sizeof(set), RNDIS_SET_CMPLT, &why)) {
-		check("net.rndis", CHECK_FAIL, "relid %u: SET packet filter: %s", n->ch->relid, why);
+		check("net.rndis", vmbus_unfinished(n->ch), "relid %u: SET packet filter: %s", n->ch->relid, why);
 		return;
 	}
 	if (le32(n->rndis_reply + 12) != RNDIS_STATUS_SUCCESS) {

@@ -164,7 +164,7 @@ static int init_step(struct storvsc *s, uint32_t op, const char *name)
 	memset(&p, 0, sizeof(p));
 	p.operation = op;
 	if (storvsc_request(s, &p, NULL, 0, &why)) {
-		check("storage.init", CHECK_FAIL, "relid %u: %s: %s", s->ch->relid, name, why);
+		check("storage.init", vmbus_unfinished(s->ch), "relid %u: %s: %s", s->ch->relid, name, why);
 		return -1;
 	}
 	if (s->resp.status != VSTOR_STATUS_SUCCESS) {
@@ -190,7 +190,7 @@ static int negotiate(struct storvsc *s)
 		p.operation = VSTOR_OP_QUERY_PROTOCOL_VERSION;
 		p.version.major_minor = v;
 		if (storvsc_request(s, &p, NULL, 0, &why)) {
-			check("storage.version", CHECK_FAIL, "relid %u: version %u.%u: %s", s->ch->relid,
+			check("storage.version", vmbus_unfinished(s->ch), "relid %u: version %u.%u: %s", s->ch->relid,
 			      v >> 8, v & 0xff, why);
 			return -1;
 		}

@@ -11,6 +11,7 @@
 
 #include "drivers/vmbus/ring.h"
 #include "drivers/vmbus/vmbus_regs.h"
+#include "lib/report.h"
 
 struct vmbus_channel;
 struct vmbus_device;
@@ -65,6 +66,17 @@ struct vmbus_channel {
 
 /* Connect, request offers, open every driven device: vmbus.* checks. */
 bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect);
+
+/*
+ * The result of a device check that could not finish: a WARN when the
+ * host rescinded @ch meanwhile (a hot removal is legal in every channel
+ * state: Linux channel_mgmt.c vmbus_onoffer_rescind; storvsc_remove and
+ * netvsc_remove end the device's I/O), else a FAIL.
+ */
+static inline enum check_result vmbus_unfinished(const struct vmbus_channel *ch)
+{
+	return ch->state == CH_RESCINDED ? CHECK_WARN : CHECK_FAIL;
+}
 
 /* Send one in-band packet on @ch (signals the host when the ring rules say so). */
 int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,

@@ -61,6 +61,8 @@ enum sim_quirk {
 
 extern const char *const sim_misbehaviour_names[MB_COUNT];
 extern bool sim_mb[MB_COUNT];
+/* Misbehaviour @mb is on and acts now: true, and "hvsim: misbehaviour NAME fired" on stderr once (main.c). */
+bool sim_mb_fire(enum sim_misbehaviour mb);
 extern const char *const sim_quirk_names[QUIRK_COUNT];
 extern bool sim_quirk[QUIRK_COUNT];
 

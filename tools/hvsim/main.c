@@ -51,6 +51,19 @@ const char *const sim_quirk_names[QUIRK_COUNT] = {
 #undef QUIRK
 };
 bool sim_mb[MB_COUNT];
+static bool mb_fired[MB_COUNT];
+
+/* Misbehaviour @mb is on and acts now: say so on stderr, once (tests/sim/matrix reads it). */
+bool sim_mb_fire(enum sim_misbehaviour mb)
+{
+	if (!sim_mb[mb])
+		return false;
+	if (!mb_fired[mb]) {
+		mb_fired[mb] = true;
+		fprintf(stderr, "hvsim: misbehaviour %s fired\n", sim_misbehaviour_names[mb]);
+	}
+	return true;
+}
 bool sim_quirk[QUIRK_COUNT];
 
 /* Fill @dst with the lower-case form of "A_B" */
@@ -236,9 +249,9 @@ int main(int argc, char **argv)
 	sim_memory_init(ARENA_GPA, ARENA_SIZE);
 	for (unsigned s = 0; s < HV_SINT_COUNT; s++)
 		sim.sint[s] = HV_SINT_MASKED; /* reset value */
-	if (sim_mb[MB_IRQ_WITHOUT_MESSAGE])
+	if (sim_mb_fire(MB_IRQ_WITHOUT_MESSAGE))
 		sim.storm_left = 40; /* more than the timer checks' own interrupts */
-	if (sim_mb[MB_IRQ_STORM])
+	if (sim_mb_fire(MB_IRQ_STORM))
 		sim.storm_left = 10000;
 
 	bi.ram[0].base = ARENA_GPA + PAGE_SIZE;

@@ -50,6 +50,8 @@ static const struct scenario_key keys[] = {
 	  "NAME [relid=N] [instance=GUID]: offer a device (repeatable, in this order; relids 1, 2, 3... unless given); \"none\" offers nothing" },
 	{ "vmbus_delay_ms", sim_vmbus_key_delay,
 	  "N [MESSAGE]: control messages answered N ms later, in order; with MESSAGE (OPENCHANNEL, GPADL_HEADER, ...) only that one" },
+	{ "rescind", sim_vmbus_key_rescind,
+	  "NAME [MS]: the host rescinds device NAME's channel MS ms (default 3000) after it opened, as a hot removal does" },
 	{ "vmbus_ping", sim_vmbus_key_ping, "N: after each open, N \"hvsim ping <n>\" packets" },
 	{ "vmbus_trace", sim_vmbus_key_trace, "1: every VMBus message and packet on stderr" },
 	/* the integration services (ic/) */

@@ -345,7 +345,7 @@ static void on_caps(const struct dm_caps_report *m)
 		dh.want = BACK_TO_BACK_1 + BACK_TO_BACK_2;
 		dh.finals = 2;
 	}
-	if (sim_mb[MB_DM_SIZE_TOO_LARGE]) {
+	if (sim_mb_fire(MB_DM_SIZE_TOO_LARGE)) {
 		struct dm_balloon_request b = { { DM_BALLOON_REQUEST, TOO_LARGE_SIZE, ++dh.trans }, 1, 0 };
 
 		fprintf(stderr, "hvsim: dm: misbehaving (dm_size_too_large): a BALLOON_REQUEST claiming %u bytes, %u sent\n",
@@ -496,7 +496,7 @@ void sim_dm_open(struct sim_channel *ch)
 	if (!mb_added) { /* the misbehaviours' operations, once per run */
 		mb_added = true;
 		for (int k = OP_HUGE; k <= OP_UNKNOWN; k++) {
-			if (!(k == OP_HUGE ? sim_quirk[QUIRK_BALLOON_HUGE] : sim_mb[MB_DM_UNBALLOON_UNKNOWN]) ||
+			if (!(k == OP_HUGE ? sim_quirk[QUIRK_BALLOON_HUGE] : sim_mb_fire(MB_DM_UNBALLOON_UNKNOWN)) ||
 			    dmcfg.nops == MAX_OPS)
 				continue;
 			dmcfg.ops[dmcfg.nops++] = (typeof(dmcfg.ops[0])){ MB_DELAY_NS, (enum op_kind)k, 0, 0, false };

@@ -79,7 +79,7 @@ void cpu_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 		break;
 	case HV_CPUID_VERSION:
 		/* TLFS §2.4: zero until a guest OS ID is written */
-		if (sim.guest_os_id && !sim_mb[MB_VERSION_ZERO]) {
+		if (sim.guest_os_id && !sim_mb_fire(MB_VERSION_ZERO)) {
 			r->eax = p->version[0];
 			r->ebx = p->version[1];
 			r->ecx = p->version[2];

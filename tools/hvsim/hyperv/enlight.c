@@ -22,7 +22,7 @@ static bool gate(uint32_t msr, uint64_t **reg, bool *known)
 	*known = true;
 	*reg = NULL;
 	switch (msr) {
-	case HV_MSR_VP_RUNTIME: g = p & HV_PRIV_VP_RUNTIME && !sim_mb[MB_MSR_GP_GRANTED]; break;
+	case HV_MSR_VP_RUNTIME: g = p & HV_PRIV_VP_RUNTIME && !sim_mb_fire(MB_MSR_GP_GRANTED); break;
 	case HV_MSR_RESET: g = p & HV_PRIV_RESET; break;
 	case HV_MSR_EOI: case HV_MSR_ICR: g = p & HV_PRIV_APIC_MSRS; break;
 	case HV_MSR_TPR: g = p & HV_PRIV_APIC_MSRS; *reg = &tpr; break;
@@ -35,7 +35,7 @@ static bool gate(uint32_t msr, uint64_t **reg, bool *known)
 	case HV_MSR_SYNDBG_OPTIONS: g = sim.profile->features_edx & HV_FEAT_DEBUG_MSRS; break;
 	default: *known = false; return false;
 	}
-	return g || sim_mb[MB_MSR_UNGATED];
+	return g || sim_mb_fire(MB_MSR_UNGATED);
 }
 
 int sim_enlight_rdmsr(uint32_t msr, uint64_t *val)

@@ -60,7 +60,7 @@ uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)
 	bool fast = control & HV_HYPERCALL_FAST;
 
 	sim.hypercalls++;
-	if (sim_mb[MB_HYPERCALL_ACCEPT_ALL])
+	if (sim_mb_fire(MB_HYPERCALL_ACCEPT_ALL))
 		return status(HV_STATUS_SUCCESS);
 	switch (code) {
 	case HV_CALL_POST_MESSAGE:

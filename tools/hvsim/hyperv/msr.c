@@ -14,7 +14,7 @@
 
 static bool priv(uint64_t bit)
 {
-	return (sim.profile->privileges & bit) != 0 || sim_mb[MB_MSR_UNGATED];
+	return (sim.profile->privileges & bit) != 0 || sim_mb_fire(MB_MSR_UNGATED);
 }
 
 /* nested: the guest crash MSRs where the profile grants them (TLFS "Guest Crash Enlightenment Interface") */
@@ -40,7 +40,7 @@ static int write_crash_ctl(uint64_t val)
 
 static bool synic_ok(void)
 {
-	return priv(HV_PRIV_SYNIC) && !sim_mb[MB_SYNIC_MSR_GP];
+	return priv(HV_PRIV_SYNIC) && !sim_mb_fire(MB_SYNIC_MSR_GP);
 }
 
 /* Enable the hypercall page: the host writes its calling sequence into it. */
@@ -50,7 +50,7 @@ static int write_hypercall(uint64_t val)
 
 	if (sim.hypercall & HV_HYPERCALL_LOCKED)
 		return 0; /* locked until reset: writes are ignored */
-	if (sim_mb[MB_HYPERCALL_MSR_IGNORED])
+	if (sim_mb_fire(MB_HYPERCALL_MSR_IGNORED))
 		return 0;
 	/* TLFS §3.13: the page stays disabled while the guest OS ID is zero */
 	if (!sim.guest_os_id)
@@ -59,7 +59,7 @@ static int write_hypercall(uint64_t val)
 		page = sim_gpa(val & ~0xfffull, PAGE_SIZE);
 		if (!page)
 			return GP;
-		if (!sim_mb[MB_HYPERCALL_PAGE_UNFILLED])
+		if (!sim_mb_fire(MB_HYPERCALL_PAGE_UNFILLED))
 			memcpy(page, sim.profile->hypercall_code, sizeof(sim.profile->hypercall_code));
 	}
 	sim.hypercall = val;
@@ -90,7 +90,7 @@ static void fill_ref_tsc_page(void)
 	p = sim_gpa(sim.ref_tsc & ~0xfffull, PAGE_SIZE);
 	/* 2.5 GHz TSC to 10 MHz reference time: scale = 2^64 / 250 */
 	p->scale = (uint64_t)(((unsigned __int128)1 << 64) / 250);
-	if (sim_mb[MB_REF_TSC_WRONG])
+	if (sim_mb_fire(MB_REF_TSC_WRONG))
 		p->scale *= 2;
 	p->offset = 0;
 	p->sequence = 1;
@@ -117,7 +117,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 		return 0;
 	}
 	if (msr >= HV_MSR_CRASH_P0 && msr < HV_MSR_CRASH_P0 + HV_CRASH_PARAMS) {
-		if (!crash_ok() || sim_mb[MB_CRASH_PARAMS_GP])
+		if (!crash_ok() || sim_mb_fire(MB_CRASH_PARAMS_GP))
 			return GP;
 		*val = sim.crash_p[msr - HV_MSR_CRASH_P0];
 		return 0;
@@ -126,7 +126,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 	case HV_MSR_CRASH_CTL:
 		if (!crash_ok())
 			return GP;
-		*val = sim_mb[MB_CRASH_CTL_NO_NOTIFY] ? 0 : HV_CRASH_CTL_CRASH_NOTIFY;
+		*val = sim_mb_fire(MB_CRASH_CTL_NO_NOTIFY) ? 0 : HV_CRASH_CTL_CRASH_NOTIFY;
 		return 0;
 	case HV_MSR_GUEST_OS_ID:
 		if (!priv(HV_PRIV_HYPERCALL_MSRS))
@@ -146,7 +146,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 	case HV_MSR_TIME_REF_COUNT:
 		if (!priv(HV_PRIV_REF_COUNTER))
 			return GP;
-		*val = sim_mb[MB_REF_COUNTER_FROZEN] ? 12345 : sim.now_ns / 100;
+		*val = sim_mb_fire(MB_REF_COUNTER_FROZEN) ? 12345 : sim.now_ns / 100;
 		return 0;
 	case HV_MSR_REFERENCE_TSC:
 		if (!priv(HV_PRIV_REF_TSC))
@@ -158,7 +158,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 		if (!priv(HV_PRIV_FREQUENCY_MSRS))
 			return GP;
 		*val = msr == HV_MSR_APIC_FREQUENCY ? SIM_APIC_HZ
-		     : cpu_tsc_hz() * (sim_mb[MB_FREQUENCY_WRONG] ? 2 : 1);
+		     : cpu_tsc_hz() * (sim_mb_fire(MB_FREQUENCY_WRONG) ? 2 : 1);
 		return 0;
 	case HV_MSR_SCONTROL:
 	case HV_MSR_SVERSION:
@@ -167,7 +167,7 @@ int sim_rdmsr(uint32_t msr, uint64_t *val)
 		if (!synic_ok())
 			return GP;
 		*val = msr == HV_MSR_SCONTROL ? sim.scontrol
-		     : msr == HV_MSR_SVERSION ? (sim_mb[MB_SYNIC_VERSION_WRONG] ? 2 : HV_SYNIC_VERSION)
+		     : msr == HV_MSR_SVERSION ? (sim_mb_fire(MB_SYNIC_VERSION_WRONG) ? 2 : HV_SYNIC_VERSION)
 		     : msr == HV_MSR_SIEFP	 ? sim.siefp
 						 : sim.simp;
 		return 0;
@@ -218,7 +218,7 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 		return 0;
 	}
 	if (msr >= HV_MSR_CRASH_P0 && msr < HV_MSR_CRASH_P0 + HV_CRASH_PARAMS) {
-		if (!crash_ok() || sim_mb[MB_CRASH_PARAMS_GP])
+		if (!crash_ok() || sim_mb_fire(MB_CRASH_PARAMS_GP))
 			return GP;
 		sim.crash_p[msr - HV_MSR_CRASH_P0] = val;
 		return 0;
@@ -231,7 +231,7 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 	case HV_MSR_GUEST_OS_ID:
 		if (!priv(HV_PRIV_HYPERCALL_MSRS))
 			return GP;
-		if (!sim_mb[MB_GUEST_OS_ID_IGNORED])
+		if (!sim_mb_fire(MB_GUEST_OS_ID_IGNORED))
 			sim.guest_os_id = val;
 		/* zeroing the ID disables the hypercall page (TLFS §2.6) */
 		if (!val)
@@ -257,7 +257,7 @@ int sim_wrmsr(uint32_t msr, uint64_t val)
 	case HV_MSR_SIMP:
 		if (!synic_ok())
 			return GP;
-		if (sim_mb[MB_SIMP_IGNORED])
+		if (sim_mb_fire(MB_SIMP_IGNORED))
 			return 0;
 		if (write_page_msr(&sim.simp, val, true))
 			return GP;

@@ -90,7 +90,7 @@ void sim_synic_deliver(void)
 		queues[s].head = (queues[s].head + 1) % QUEUE_LEN;
 		queues[s].len--;
 		slot->header.flags = queues[s].len ? HV_MESSAGE_FLAG_PENDING : 0;
-		if (!sim_mb[MB_MESSAGE_NO_IRQ])
+		if (!sim_mb_fire(MB_MESSAGE_NO_IRQ))
 			sim_raise_sint(s);
 	}
 }
@@ -106,7 +106,7 @@ void sim_post_to_guest(unsigned sint, uint32_t type, const void *payload, uint8_
 	m = &queues[sint].q[(queues[sint].head + queues[sint].len) % QUEUE_LEN];
 	memset(m, 0, sizeof(*m));
 	m->header.message_type = type;
-	m->header.payload_size = sim_mb[MB_MESSAGE_BAD_SIZE] ? 250 : size;
+	m->header.payload_size = sim_mb_fire(MB_MESSAGE_BAD_SIZE) ? 250 : size;
 	memcpy(m->payload, payload, size > HV_MESSAGE_PAYLOAD_MAX ? HV_MESSAGE_PAYLOAD_MAX : size);
 	queues[sint].len++;
 	sim.messages_posted++;
@@ -154,18 +154,18 @@ static void stimer_fire(uint64_t arg)
 	if (arg >> 2 != stimer_generation[t] || !(cfg & HV_STIMER_ENABLE))
 		return; /* reprogrammed or disabled since */
 	/* KVM stimer_expiration(): direct mode raises the vector, no message */
-	if ((cfg & HV_STIMER_DIRECT_MODE) && !sim_mb[MB_DIRECT_SENDS_MESSAGE])
+	if ((cfg & HV_STIMER_DIRECT_MODE) && !sim_mb_fire(MB_DIRECT_SENDS_MESSAGE))
 		sim.irq_pending[(cfg >> HV_STIMER_VECTOR_SHIFT) & 0xff] = true;
 	else
 		stimer_message(t, exp);
 	if (!(cfg & HV_STIMER_PERIODIC)) {
 		sim.stimer_config[t] &= ~HV_STIMER_ENABLE; /* one-shot */
-		if (sim_mb[MB_ONESHOT_TWICE])
+		if (sim_mb_fire(MB_ONESHOT_TWICE))
 			sim_at(sim.now_ns + 1000000, stimer_again, exp << 2 | t);
 		return;
 	}
 	/* periodic: the next whole period, missed ones skipped (KVM stimer_start()) */
-	exp += sim_mb[MB_PERIODIC_DRIFT] ? period + period / 10 : period;
+	exp += sim_mb_fire(MB_PERIODIC_DRIFT) ? period + period / 10 : period;
 	while (exp * 100 <= sim.now_ns)
 		exp += period;
 	stimer_exp[t] = exp;
@@ -177,7 +177,7 @@ void sim_stimer_update(unsigned t)
 	uint64_t cfg = sim.stimer_config[t];
 
 	stimer_generation[t]++;
-	if (!(cfg & HV_STIMER_ENABLE) || !sim.stimer_count[t] || sim_mb[MB_TIMER_SILENT])
+	if (!(cfg & HV_STIMER_ENABLE) || !sim.stimer_count[t] || sim_mb_fire(MB_TIMER_SILENT))
 		return;
 	/* Count is an absolute time for one-shot timers, the period for periodic ones (TLFS §12.5.2) */
 	stimer_exp[t] = cfg & HV_STIMER_PERIODIC ? sim.now_ns / 100 + sim.stimer_count[t] : sim.stimer_count[t];

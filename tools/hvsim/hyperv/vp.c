@@ -35,7 +35,7 @@ void sim_key_vps(const char *key, char *val)
 /* The last VP of a host that misbehaves with vp_never_starts is not there. */
 bool cpu_vp_online(unsigned cpu)
 {
-	return cpu < sim_vps && !(sim_mb[MB_VP_NEVER_STARTS] && cpu && cpu == sim_vps - 1);
+	return cpu < sim_vps && !(cpu && cpu == sim_vps - 1 && sim_mb_fire(MB_VP_NEVER_STARTS));
 }
 
 unsigned cpu_vp_count(void)
@@ -94,7 +94,7 @@ static void stimer_fire(uint64_t arg)
 	struct hv_message *m;
 	struct hv_timer_message t = { 0 };
 
-	if (arg >> 8 != vp[n].stimer_generation || sim_mb[MB_VP_STIMER_SILENT])
+	if (arg >> 8 != vp[n].stimer_generation || sim_mb_fire(MB_VP_STIMER_SILENT))
 		return;
 	vp[n].stimer_config &= ~HV_STIMER_ENABLE;
 	sint = (vp[n].stimer_config >> HV_STIMER_SINT_SHIFT) & 0xf;
@@ -140,13 +140,12 @@ bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 	uint64_t *reg = NULL, privs = sim.profile->privileges;
 
 	*ret = 0;
-	if (msr == HV_MSR_VP_INDEX || msr == HV_MSR_VP_RUNTIME) {
-		if (write || !(privs & (msr == HV_MSR_VP_INDEX ? HV_PRIV_VP_INDEX : HV_PRIV_VP_RUNTIME)))
+	/* VP_RUNTIME is hyperv/enlight.c's, with its access-matrix gate */
+	if (msr == HV_MSR_VP_INDEX) {
+		if (write || !(privs & HV_PRIV_VP_INDEX))
 			*ret = -1;
-		else if (msr == HV_MSR_VP_INDEX)
-			*val = sim_mb[MB_VP_INDEX_DUPLICATE] && sim_cur_vp == 1 ? 0 : sim_cur_vp;
 		else
-			*val = sim.now_ns / 100 + sim_cur_vp;
+			*val = sim_cur_vp == 1 && sim_mb_fire(MB_VP_INDEX_DUPLICATE) ? 0 : sim_cur_vp;
 		return true;
 	}
 	if (!sim_cur_vp)
@@ -165,7 +164,7 @@ bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 		reg = &vp[sim_cur_vp].siefp;
 	if (!reg)
 		return false; /* the rest is shared with VP 0 (msr.c) */
-	if (!(privs & HV_PRIV_SYNIC) || sim_mb[MB_SYNIC_MSR_GP])
+	if (!(privs & HV_PRIV_SYNIC) || sim_mb_fire(MB_SYNIC_MSR_GP))
 		*ret = -1;
 	else if (!write)
 		*val = *reg;
@@ -200,10 +199,10 @@ static void send_ipi(uint32_t vector, uint64_t mask)
 				first_ap = i;
 		}
 	for (unsigned i = 0; i < sim_vps; i++) {
-		if (!(mask >> i & 1) || (sim_mb[MB_IPI_LOST] && i == last))
+		if (!(mask >> i & 1) || (i == last && sim_mb_fire(MB_IPI_LOST)))
 			continue;
 		sim_vp_interrupt(i, vector);
-		if (sim_mb[MB_IPI_TWICE] && i == first_ap)
+		if (i == first_ap && sim_mb_fire(MB_IPI_TWICE))
 			sim_vp_interrupt(i, vector);
 	}
 }
@@ -258,7 +257,7 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		mask = ~0ull;
 	else if (ex ? vpset_mask(in + 2, varhead, &mask) : (mask = in[2], 0))
 		return HV_STATUS_INVALID_PARAMETER;
-	for (unsigned i = 0; i < sim_vps && !sim_mb[MB_FLUSH_IGNORED]; i++)
+	for (unsigned i = 0; i < sim_vps && !sim_mb_fire(MB_FLUSH_IGNORED); i++)
 		if (mask >> i & 1)
 			vp[i].tlb = 0;
 	return HV_STATUS_SUCCESS | (uint64_t)reps << 32;

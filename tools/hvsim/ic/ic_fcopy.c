@@ -79,7 +79,7 @@ static void send_start(struct ic_host *h, const struct job *j)
 	sim_utf16_encode(j->path, (uint8_t *)&m + offsetof(struct fcopy_start, path_name), 2 * FCOPY_PATH_UNITS);
 	m.copy_flags = FCOPY_CREATE_PATH | (j->overwrite ? FCOPY_OVER_WRITE : 0);
 	m.file_size = j->size;
-	if (sim_mb[MB_FCOPY_BAD_UTF16] && first_file()) {
+	if (first_file() && sim_mb_fire(MB_FCOPY_BAD_UTF16)) {
 		sim_ic_misbehaving(h, MB_FCOPY_BAD_UTF16, "a file name with a lone low surrogate");
 		((uint8_t *)&m)[offsetof(struct fcopy_start, file_name) + 3] = 0xdc; /* unit 1: 0xdcXX */
 		((uint8_t *)&m)[offsetof(struct fcopy_start, file_name) + 2] = 0x00;
@@ -103,11 +103,11 @@ static void send_fragment(struct ic_host *h, const struct job *j)
 
 	memset(&m, 0, sizeof(m));
 	m.hdr.operation = FCOPY_WRITE_TO_FILE;
-	if (first_file() && sim_mb[MB_FCOPY_OUT_OF_ORDER] && fx.fragment == 1 && j->size > 2 * FCOPY_FRAGMENT) {
+	if (first_file() && fx.fragment == 1 && j->size > 2 * FCOPY_FRAGMENT && sim_mb_fire(MB_FCOPY_OUT_OF_ORDER)) {
 		sim_ic_misbehaving(h, MB_FCOPY_OUT_OF_ORDER, "the third fragment is sent second");
 		off += FCOPY_FRAGMENT;
 		mb = MB_FCOPY_OUT_OF_ORDER;
-	} else if (first_file() && sim_mb[MB_FCOPY_OVERLAP] && fx.fragment == 1) {
+	} else if (first_file() && fx.fragment == 1 && sim_mb_fire(MB_FCOPY_OVERLAP)) {
 		sim_ic_misbehaving(h, MB_FCOPY_OVERLAP, "the second fragment overlaps the first by 100 bytes");
 		off -= OVERLAP;
 		mb = MB_FCOPY_OVERLAP;
@@ -148,7 +148,7 @@ static void fcopy_pump(struct ic_host *h)
 		send_start(h, j);
 		return;
 	case PH_WRITE:
-		if (first_file() && sim_mb[MB_FCOPY_COMPLETE_EARLY] && !fx.fragment) {
+		if (first_file() && !fx.fragment && sim_mb_fire(MB_FCOPY_COMPLETE_EARLY)) {
 			sim_ic_misbehaving(h, MB_FCOPY_COMPLETE_EARLY, "COMPLETE_FCOPY before any fragment");
 			fx.phase = PH_END;
 			send_end(h, false, MB_FCOPY_COMPLETE_EARLY);
@@ -157,7 +157,7 @@ static void fcopy_pump(struct ic_host *h)
 			fx.cancelled++;
 			send_end(h, true, -1);
 		} else if (fx.offset < j->size ||
-			   (first_file() && sim_mb[MB_FCOPY_FRAGMENT_BEYOND] && fx.offset == j->size)) {
+			   (first_file() && fx.offset == j->size && sim_mb_fire(MB_FCOPY_FRAGMENT_BEYOND))) {
 			send_fragment(h, j);
 		} else {
 			fx.phase = PH_END;

@@ -43,7 +43,7 @@ static bool hb_send_extra(struct ic_host *h)
 
 	switch (hbs.extra++) {
 	case 0:
-		if (!sim_mb[MB_IC_SHORT_MESSAGE])
+		if (!sim_mb_fire(MB_IC_SHORT_MESSAGE))
 			return false;
 		sim_ic_misbehaving(h, MB_IC_SHORT_MESSAGE, "a 16-byte message (the pipe and IC headers are 28)");
 		/* a heartbeat request cut off inside the IC header, its pipe header agreeing */
@@ -52,7 +52,7 @@ static bool hb_send_extra(struct ic_host *h)
 		sim_ic_send_raw(h, buf, SHORT_MESSAGE_LEN, IC_MSG_HEARTBEAT, 0, false);
 		return false;
 	case 1:
-		if (!sim_mb[MB_IC_SIZE_TOO_LARGE])
+		if (!sim_mb_fire(MB_IC_SIZE_TOO_LARGE))
 			return false;
 		sim_ic_misbehaving(h, MB_IC_SIZE_TOO_LARGE, "a heartbeat whose IC header claims 512 data bytes, 40 sent");
 		/* Linux answers it from the packet length (hv_util.c): a request, answered with 1 */
@@ -60,7 +60,7 @@ static bool hb_send_extra(struct ic_host *h)
 		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = TOO_LARGE_MSGSIZE;
 		return sim_ic_send_raw(h, buf, len, IC_MSG_HEARTBEAT, 0, true);
 	case 2:
-		if (!sim_mb[MB_IC_UNKNOWN_TYPE])
+		if (!sim_mb_fire(MB_IC_UNKNOWN_TYPE))
 			return false;
 		sim_ic_misbehaving(h, MB_IC_UNKNOWN_TYPE, "a request with icmsgtype 42 on the heartbeat channel");
 		return sim_ic_send(h, UNKNOWN_MSGTYPE, &hb, sizeof(hb), 0);
@@ -88,7 +88,7 @@ static void hb_send_beat(struct ic_host *h)
 	uint8_t buf[SIM_IC_MSG_MAX];
 
 	hbs.beats++;
-	if (sim_mb[MB_IC_RESPONSE_NOT_REQUEST]) {
+	if (sim_mb_fire(MB_IC_RESPONSE_NOT_REQUEST)) {
 		if (hbs.beats == 1)
 			sim_ic_misbehaving(h, MB_IC_RESPONSE_NOT_REQUEST,
 				    "heartbeats flagged TRANSACTION|RESPONSE instead of REQUEST");
@@ -111,7 +111,7 @@ static void hb_send_beat(struct ic_host *h)
 /* heartbeat_stops: the third beat was the last. */
 static bool hb_stopped(const struct ic_host *h)
 {
-	return sim_mb[MB_HEARTBEAT_STOPS] && hbs.beats >= HEARTBEATS_BEFORE_STOP;
+	return hbs.beats >= HEARTBEATS_BEFORE_STOP && sim_mb_fire(MB_HEARTBEAT_STOPS);
 }
 
 /* The one-off misbehaviour messages first, then a beat when one is due. */
@@ -186,7 +186,7 @@ static void hb_report(const struct ic_host *h)
 	fprintf(stderr, "hvsim: ic:   heartbeat: %llu beats sent (every 2 s), %llu answered with sequence + 1%s\n",
 		(unsigned long long)hbs.beats, (unsigned long long)hbs.beats_ok,
 		hb_stopped(h) ? "; stopped after 3 (heartbeat_stops)" : "");
-	if (sim_mb[MB_IC_UNKNOWN_TYPE] && hbs.extra > 2) {
+	if (hbs.extra > 2 && sim_mb_fire(MB_IC_UNKNOWN_TYPE)) {
 		uint32_t status;
 		bool answered = sim_ic_unknown_answer(h, &status);
 

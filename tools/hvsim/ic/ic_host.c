@@ -25,7 +25,7 @@
  * every 5 s (OpenVMM: 5 s after each answer); shutdown 2060 bytes, reason PLANNED, timeout 0;
  * heartbeat (hyperv_ic has no heartbeat host) the 16 bytes of
  * hyperv_ic_protocol's HeartbeatMessage; KVP (ic_kvp.c) 2580-byte messages.  Guest mistakes go
- * to stderr through sim_vmbus_guest_error() and are counted per channel.
+ * to stderr through sim_vmbus_channel_error() and are counted per channel.
  * The IC misbehaviours (hvsim.h) each break one rule, on the heartbeat
  * channel unless they belong to time sync, and say so on stderr.
  */
@@ -148,19 +148,6 @@ static bool offered(const struct sim_ic_versions *l, struct ic_version v)
 		if (l->v[i].major == v.major && l->v[i].minor == v.minor)
 			return true;
 	return false;
-}
-
-/* A guest protocol error on @h's channel: stderr, the bus's count and ours. */
-static void __attribute__((format(printf, 2, 3))) guest_error(struct ic_host *h, const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	h->errors++;
-	sim_vmbus_guest_error("%s IC (relid %u): %s", h->svc->name, h->ch->relid, buf);
 }
 
 /* A misbehaviour happening now, named on stderr. */
@@ -304,7 +291,7 @@ static void send_negotiate(struct ic_host *h)
 	/* OpenVMM's timesync offers 4.0 only (timesync.rs TIMESYNC_VERSIONS), unless the scenario says */
 	if (openvmm() && h->svc == &sim_ic_timesync && !sim_ic_cfg.timesync_set)
 		h->offered_sv = &openvmm_timesync;
-	if (sim_mb[MB_IC_NO_COMMON_VERSION] && h->svc == &sim_ic_heartbeat) {
+	if (h->svc == &sim_ic_heartbeat && sim_mb_fire(MB_IC_NO_COMMON_VERSION)) {
 		h->offered_fw = h->offered_sv = &unknown;
 		misbehaving(h, MB_IC_NO_COMMON_VERSION, "NEGOTIATE offers framework 9.0, heartbeat 9.0 only");
 	}
@@ -331,24 +318,24 @@ static void negotiate_answer(struct ic_host *h, const struct ic_msg_header *m, c
 
 	h->state = IC_FAILED;
 	if (len < sizeof(n)) {
-		guest_error(h, "NEGOTIATE answered with %u bytes of data (the counts alone are 8)", len);
+		sim_ic_guest_error(h, "NEGOTIATE answered with %u bytes of data (the counts alone are 8)", len);
 		snprintf(h->failure, sizeof(h->failure), "a %u-byte NEGOTIATE answer", len);
 	} else if (memcpy(&n, data, sizeof(n)), !n.framework_count && !n.service_count) {
 		/* the guest's way to say "no common version" (Linux): not an error */
 		snprintf(h->failure, sizeof(h->failure), "the guest found no common version (zero counts)");
 	} else if (n.framework_count != 1 || n.service_count != 1 || len < sizeof(n) + sizeof(v)) {
-		guest_error(h, "NEGOTIATE answered with %u framework and %u %s versions in %u bytes (want 1 and 1)",
+		sim_ic_guest_error(h, "NEGOTIATE answered with %u framework and %u %s versions in %u bytes (want 1 and 1)",
 			    n.framework_count, n.service_count, h->svc->name, len);
 		snprintf(h->failure, sizeof(h->failure), "counts %u/%u in the answer", n.framework_count,
 			 n.service_count);
 	} else if (memcpy(v, data + sizeof(n), sizeof(v)),
 		   !offered(h->offered_fw, v[0]) || !offered(h->offered_sv, v[1])) {
-		guest_error(h, "NEGOTIATE answer chose framework %s, %s %s: not among those offered",
+		sim_ic_guest_error(h, "NEGOTIATE answer chose framework %s, %s %s: not among those offered",
 			    vstr(v[0], a), h->svc->name, vstr(v[1], b));
 		snprintf(h->failure, sizeof(h->failure), "the guest chose versions never offered");
 	} else {
 		if (m->status != IC_S_OK)
-			guest_error(h, "NEGOTIATE answered with status 0x%08x", m->status);
+			sim_ic_guest_error(h, "NEGOTIATE answered with status 0x%08x", m->status);
 		h->state = IC_READY;
 		h->negotiated = true;
 		h->framework = v[0];
@@ -390,23 +377,23 @@ static bool check_framing(struct ic_host *h, const struct vmbus_packet *pkt, con
 	struct ic_msg_header m;
 
 	if (pkt->type != VMBUS_PKT_DATA_INBAND) {
-		guest_error(h, "packet type %u (ICs use %u, DATA_INBAND): ignored", pkt->type,
+		sim_ic_guest_error(h, "packet type %u (ICs use %u, DATA_INBAND): ignored", pkt->type,
 			    VMBUS_PKT_DATA_INBAND);
 		return false;
 	}
 	if (len < IC_HEADERS) {
-		guest_error(h, "a %u-byte packet (the pipe and IC headers are 28): ignored", len);
+		sim_ic_guest_error(h, "a %u-byte packet (the pipe and IC headers are 28): ignored", len);
 		return false;
 	}
 	memcpy(&pipe, p, sizeof(pipe));
 	memcpy(&m, p + sizeof(pipe), sizeof(m));
 	if (pipe.flags != IC_PIPE_DATA || pipe.msgsize < sizeof(m) || pipe.msgsize > len - sizeof(pipe)) {
-		guest_error(h, "pipe header type %u, msgsize %u in a %u-byte packet: ignored", pipe.flags,
+		sim_ic_guest_error(h, "pipe header type %u, msgsize %u in a %u-byte packet: ignored", pipe.flags,
 			    pipe.msgsize, len);
 		return false;
 	}
 	if (m.msgsize > pipe.msgsize - sizeof(m)) {
-		guest_error(h, "IC header claims %u data bytes, the pipe message holds %u: ignored",
+		sim_ic_guest_error(h, "IC header claims %u data bytes, the pipe message holds %u: ignored",
 			    m.msgsize, (unsigned)(pipe.msgsize - sizeof(m)));
 		return false;
 	}
@@ -426,7 +413,7 @@ void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const
 		return;
 	slot = txn_find(h, pkt->transaction_id);
 	if (!slot) {
-		guest_error(h, "a message with transaction id %llu, which no request of ours has: ignored",
+		sim_ic_guest_error(h, "a message with transaction id %llu, which no request of ours has: ignored",
 			    (unsigned long long)pkt->transaction_id);
 		return;
 	}
@@ -434,14 +421,14 @@ void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const
 	slot->used = false;
 	h->answers++;
 	if (!t.request) {
-		guest_error(h, "answered our message type %u (transaction %llu), which was no valid request",
+		sim_ic_guest_error(h, "answered our message type %u (transaction %llu), which was no valid request",
 			    t.msgtype, (unsigned long long)t.id);
 		return;
 	}
 	if ((m->flags & (IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE)) != (IC_FLAG_TRANSACTION | IC_FLAG_RESPONSE) ||
 	    m->transaction_id != 0 || m->msgtype != t.msgtype) {
 		/* OpenVMM: "invalid transaction response"; the answer is not used */
-		guest_error(h, "answer to message type %u has flags 0x%x, IC transaction id %u, message type %u (want 0x5, 0, %u)",
+		sim_ic_guest_error(h, "answer to message type %u has flags 0x%x, IC transaction id %u, message type %u (want 0x5, 0, %u)",
 			    t.msgtype, m->flags, m->transaction_id, m->msgtype, t.msgtype);
 	} else if (t.msgtype == IC_MSG_NEGOTIATE) {
 		negotiate_answer(h, m, (const uint8_t *)payload + IC_HEADERS, m->msgsize);
@@ -452,7 +439,7 @@ void sim_ic_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, const
 		h->unknown_answered = true;
 		h->unknown_status = m->status;
 		if (m->status == IC_S_OK)
-			guest_error(h, "answered icmsgtype %u with S_OK (want a failure status)", t.msgtype);
+			sim_ic_guest_error(h, "answered icmsgtype %u with S_OK (want a failure status)", t.msgtype);
 	}
 	if (h->state == IC_READY)
 		h->svc->pump(h);
@@ -480,7 +467,7 @@ void sim_ic_close(struct sim_channel *ch)
 	if (h->state == IC_NEGOTIATING && ctl && ch->out.index &&
 	    __atomic_load_n(&ctl->read_index, __ATOMIC_ACQUIRE) == ch->out.index &&
 	    sim.now_ns - h->opened_ns > NEGOTIATE_GRACE_NS)
-		guest_error(h, "read NEGOTIATE and never answered it (the channel was open %s s)",
+		sim_ic_guest_error(h, "read NEGOTIATE and never answered it (the channel was open %s s)",
 			    secs(sim.now_ns - h->opened_ns, t));
 	h->state = IC_CLOSED;
 	h->generation = ++generations; /* disarms its timers */
@@ -589,16 +576,14 @@ struct ic_version sim_ic_version(const struct ic_host *h)
 	return h->version;
 }
 
-/* A guest protocol error (guest_error for other files). */
+/* A guest protocol error on @h's channel: logged, counted per channel. */
 void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...)
 {
-	char buf[200];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	sim_vmbus_channel_verror(h->ch, h->svc->name, &h->errors, fmt, ap);
 	va_end(ap);
-	guest_error(h, "%s", buf);
 }
 
 /* A misbehaviour happening now (misbehaving for other files). */

@@ -105,6 +105,7 @@ uint64_t sim_ic_txn_value(const struct txn *t);
 /* The negotiated service version. */
 struct ic_version sim_ic_version(const struct ic_host *h);
 /* A guest protocol error on @h's channel: stderr, the bus's count and the channel's. */
+/* A guest protocol error on @h's channel: logged, counted per channel (sim_vmbus_channel_error). */
 void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Misbehaviour @mb (enum sim_misbehaviour) happening now, named on stderr. */
 void sim_ic_misbehaving(const struct ic_host *h, unsigned mb, const char *what);

@@ -236,15 +236,15 @@ static void kvp_start(struct ic_host *h)
 		enqueue(set_step(KVP_POOL_AUTO_EXTERNAL, host[i].key, host[i].value, -1));
 	enqueue((struct step){ ST_WALK, KVP_POOL_AUTO, 0, "", "", -1 });
 	enqueue((struct step){ ST_WALK, KVP_POOL_GUEST, 0, "", "", -1 });
-	if (sim_mb[MB_KVP_SIZE_TOO_LARGE])
+	if (sim_mb_fire(MB_KVP_SIZE_TOO_LARGE))
 		enqueue(set_step(KVP_POOL_EXTERNAL, "hvsim.oversize", "value_size says 4096",
 				 MB_KVP_SIZE_TOO_LARGE));
-	if (sim_mb[MB_KVP_BAD_UTF16])
+	if (sim_mb_fire(MB_KVP_BAD_UTF16))
 		enqueue(set_step(KVP_POOL_EXTERNAL, "hvsim.bad-utf16", "a lone surrogate in the key",
 				 MB_KVP_BAD_UTF16));
-	if (sim_mb[MB_KVP_POOL_OUT_OF_RANGE])
+	if (sim_mb_fire(MB_KVP_POOL_OUT_OF_RANGE))
 		enqueue((struct step){ ST_WALK, BAD_POOL, 0, "", "", MB_KVP_POOL_OUT_OF_RANGE });
-	if (sim_mb[MB_KVP_OP_COUNT]) {
+	if (sim_mb_fire(MB_KVP_OP_COUNT)) {
 		sim_ic_misbehaving(h, MB_KVP_OP_COUNT, "a request with operation 6 on the Auto pool");
 		enqueue((struct step){ ST_OP_COUNT, KVP_POOL_AUTO, 0, "", "", MB_KVP_OP_COUNT });
 	}
@@ -318,7 +318,7 @@ static void walk_answer(struct ic_host *h, const struct step *s, const struct ic
 			kv.seen[s->pool][kv.nseen[s->pool]++] = it;
 	}
 	kv.index++;
-	if (sim_mb[MB_KVP_INDEX_JUMPS] && s->pool == KVP_POOL_AUTO && kv.index == 2 && !kv.walks[s->pool]) {
+	if (s->pool == KVP_POOL_AUTO && kv.index == 2 && !kv.walks[s->pool] && sim_mb_fire(MB_KVP_INDEX_JUMPS)) {
 		sim_ic_misbehaving(h, MB_KVP_INDEX_JUMPS, "the Auto pool walk jumps from index 1 to 3");
 		kv.index = 3;
 	}

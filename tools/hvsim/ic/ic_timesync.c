@@ -43,7 +43,7 @@ static void ts_send(struct ic_host *h)
 	uint8_t flags = tss.sent || sim_mb[MB_NO_TIMESYNC_SYNC] ? IC_TIMESYNC_SAMPLE : IC_TIMESYNC_SYNC;
 	uint16_t len;
 
-	if (!tss.sent && sim_mb[MB_NO_TIMESYNC_SYNC])
+	if (!tss.sent && sim_mb_fire(MB_NO_TIMESYNC_SYNC))
 		sim_ic_misbehaving(h, MB_NO_TIMESYNC_SYNC, "the first time message is a SAMPLE; no SYNC ever");
 	/* clock_step: from the third message on the host clock is 2 s behind; the fourth is a SYNC */
 	if (sim_quirk[QUIRK_CLOCK_STEP] && tss.sent + 1 >= CLOCK_STEP_AT) {
@@ -53,7 +53,7 @@ static void ts_send(struct ic_host *h)
 		if (tss.sent + 1 == CLOCK_STEP_AT + 1)
 			flags = IC_TIMESYNC_SYNC;
 	}
-	if (tss.sent + 1 == TIME_BACKWARDS_AT && sim_mb[MB_TIME_BACKWARDS]) {
+	if (tss.sent + 1 == TIME_BACKWARDS_AT && sim_mb_fire(MB_TIME_BACKWARDS)) {
 		parent -= TIME_BACKWARDS_100NS;
 		sim_ic_misbehaving(h, MB_TIME_BACKWARDS, "the third time message is 10 minutes early");
 	}

@@ -94,7 +94,7 @@ static void vss_due(uint64_t arg)
 	vs.started = true;
 	vs.started_ns = sim.now_ns;
 	fprintf(stderr, "hvsim: ic: vss: backup starts at %llu ms\n", (unsigned long long)(sim.now_ns / 1000000));
-	if (sim_mb[MB_VSS_THAW_WITHOUT_FREEZE]) {
+	if (sim_mb_fire(MB_VSS_THAW_WITHOUT_FREEZE)) {
 		sim_ic_misbehaving(h, MB_VSS_THAW_WITHOUT_FREEZE, "a THAW before any FREEZE");
 		add(VSS_OP_THAW);
 	}
@@ -103,7 +103,7 @@ static void vss_due(uint64_t arg)
 	if (cfg.all)
 		add(VSS_OP_CREATE);
 	add(VSS_OP_FREEZE);
-	if (sim_mb[MB_VSS_DOUBLE_FREEZE]) {
+	if (sim_mb_fire(MB_VSS_DOUBLE_FREEZE)) {
 		sim_ic_misbehaving(h, MB_VSS_DOUBLE_FREEZE, "a second FREEZE before the THAW");
 		add(VSS_OP_FREEZE);
 	}
@@ -113,7 +113,7 @@ static void vss_due(uint64_t arg)
 		add(VSS_OP_DELETE);
 		add(VSS_OP_AUTO_RECOVER);
 	}
-	if (sim_mb[MB_VSS_CLUSTER_QUERY]) {
+	if (sim_mb_fire(MB_VSS_CLUSTER_QUERY)) {
 		sim_ic_misbehaving(h, MB_VSS_CLUSTER_QUERY, "QUERY_GUEST_CLUSTER_INFORMATION (a 6.0 operation) after negotiating 5.0");
 		add(VSS_OP_QUERY_CLUSTER_INFO);
 	}

@@ -70,18 +70,8 @@ struct input_host {
 static struct input_host kh = { .name = "keyboard" }, mh = { .name = "mouse" };
 static uint64_t generations;
 
-/* A guest protocol error on @h's channel: stderr, the bus's count and ours. */
-static void __attribute__((format(printf, 2, 3))) guest_error(struct input_host *h, const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	h->errors++;
-	sim_vmbus_guest_error("%s (relid %u): %s", h->name, h->ch->relid, buf);
-}
+/* A guest protocol error on @h's channel: logged, counted for the report. */
+#define guest_error(h, ...) sim_vmbus_channel_error((h)->ch, (h)->name, &(h)->errors, __VA_ARGS__)
 
 /* A request that asked for a completion gets an empty one (none under input_no_completions). */
 static void complete(struct input_host *h, const struct vmbus_packet *pkt)
@@ -210,7 +200,7 @@ void sim_kbd_packet(struct sim_channel *ch, const struct vmbus_packet *pkt, cons
 		guest_error(&kh, "a second PROTOCOL_REQUEST (version 0x%08x)", req.version);
 	if (req.version != KBD_VERSION_1_0)
 		resp.status = 0;
-	if (sim_mb[MB_KEYBOARD_REFUSE]) {
+	if (sim_mb_fire(MB_KEYBOARD_REFUSE)) {
 		fprintf(stderr, "hvsim: keyboard: misbehaving (keyboard_refuse): version 0x%08x refused\n",
 			req.version);
 		resp.status = 0;
@@ -296,7 +286,7 @@ void sim_mouse_open(struct sim_channel *ch)
 static void on_ack(void)
 {
 	mh.acked = true;
-	if (sim_mb[MB_MOUSE_REPORT_TOO_LARGE] && cfg.npointers) {
+	if (cfg.npointers && sim_mb_fire(MB_MOUSE_REPORT_TOO_LARGE)) {
 		fprintf(stderr, "hvsim: mouse: misbehaving (mouse_report_too_large): a report claiming %u bytes, %u sent\n",
 			TOO_LARGE_SIZE, MOUSE_REPORT_LEN);
 		send_pointer(0, TOO_LARGE_SIZE);

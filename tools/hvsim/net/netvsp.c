@@ -133,7 +133,7 @@ static void indicate(struct sim_channel *ch, struct netvsp *st, uint32_t channel
 	p.x = (struct vmbus_xfer_header){ st->rx_id, 0, 0, 1 };
 	p.r = (struct vmbus_xfer_range){ len, i * SUB_ALLOC };
 	p.m = (struct nvsp_rndis_pkt){ NVSP_MSG1_SEND_RNDIS_PKT, channel, NVSP_NO_SECTION, 0 };
-	if (sim_mb[MB_RNDIS_BAD_LENGTH] && channel == NVSP_CHANNEL_CONTROL) {
+	if (channel == NVSP_CHANNEL_CONTROL && sim_mb_fire(MB_RNDIS_BAD_LENGTH)) {
 		uint32_t claimed = len + BAD_LENGTH_EXTRA; /* the message says more than the range holds */
 
 		sim_pages_copy(pfns, npages, i * SUB_ALLOC + 4, &claimed, 4, true);
@@ -175,11 +175,11 @@ static void indicate_pre_fe_speed(struct sim_channel *ch, struct netvsp *st)
 /* After the first packet filter: link up, then a few ARP requests from the router. */
 static void inject(struct sim_channel *ch, struct netvsp *st)
 {
-	for (int i = 0; sim_mb[MB_LINK_FLAPS] && i < FLAPS; i++) {
+	for (int i = 0; sim_mb_fire(MB_LINK_FLAPS) && i < FLAPS; i++) {
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_DISCONNECT);
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_CONNECT);
 	}
-	if (!sim_mb[MB_LINK_FLAPS])
+	if (!sim_mb_fire(MB_LINK_FLAPS))
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_CONNECT);
 	if (sim_quirk[QUIRK_RNDIS_PRE_FE_STATUS])
 		indicate_pre_fe_speed(ch, st);

@@ -315,14 +315,14 @@ static void execute(struct sim_channel *ch, struct storvsp *st, const struct vmb
 	}
 	srb->data_transfer_length = n;
 	quirks(srb, op, n);
-	if (read10 && sim_mb[MB_STORAGE_OVERLONG_TRANSFER] && srb->srb_status == SRB_STATUS_SUCCESS)
+	if (read10 && srb->srb_status == SRB_STATUS_SUCCESS && sim_mb_fire(MB_STORAGE_OVERLONG_TRANSFER))
 		srb->data_transfer_length = n + 512;
 	/* the vstor status follows the SRB's (OpenVMM: IO_DEVICE_ERROR for failures) */
 	p->status = SRB_STATUS(srb->srb_status) == SRB_STATUS_SUCCESS ||
 				    SRB_STATUS(srb->srb_status) == SRB_STATUS_PENDING
 			    ? VSTOR_STATUS_SUCCESS
 			    : 0xc0000185u;
-	if (read10 && sim_mb[MB_STORAGE_UNKNOWN_ID] && !st->bogus_sent) {
+	if (read10 && !st->bogus_sent && sim_mb_fire(MB_STORAGE_UNKNOWN_ID)) {
 		st->bogus_sent = true;
 		fprintf(stderr, "hvsim: storvsp: misbehaving: a completion for request id 0x%llx first\n",
 			(unsigned long long)(pkt->transaction_id ^ BOGUS_ID_XOR));

@@ -27,6 +27,10 @@
 /* ---- what main.c and kernel/ provide in the real binary ---- */
 const char *const sim_misbehaviour_names[MB_COUNT];
 bool sim_mb[MB_COUNT];
+bool sim_mb_fire(enum sim_misbehaviour mb)
+{
+	return sim_mb[mb];
+}
 const char *const sim_quirk_names[QUIRK_COUNT];
 bool sim_quirk[QUIRK_COUNT];
 
@@ -723,6 +727,9 @@ static void case_ic_heartbeat(void)
 }
 
 /* Each misbehaviour, checked by what the guest sees. */
+/* A misbehaviour MB_*, or a quirk QUIRK_* as Q(QUIRK_*): the host's rescinds are quirks. */
+#define Q(quirk) (MB_COUNT + (quirk))
+
 static void case_misbehaviours(int which)
 {
 	uint8_t buf[256];
@@ -733,7 +740,10 @@ static void case_misbehaviours(int which)
 	struct vmbus_initiate_contact ic = { { VMBUS_MSG_INITIATE_CONTACT, 0 }, V(5, 2), 0, { 0 }, 0, 0 };
 
 	ic.msg_sint = 2;
-	sim_mb[which] = true;
+	if (which >= Q(0))
+		sim_quirk[which - Q(0)] = true;
+	else
+		sim_mb[which] = true;
 	boot("hyperv-2019");
 	switch (which) {
 	case MB_VMBUS_REFUSE_ALL:
@@ -764,7 +774,7 @@ static void case_misbehaviours(int which)
 		else
 			CHECK(guid_is_zero(&offers[10].interface_type), "zero class GUID");
 		break;
-	case MB_VMBUS_RESCIND_MID_OPEN:
+	case Q(QUIRK_RESCIND_MID_OPEN):
 		connect_and_open(&o, V(5, 2), 1, 8, 0xdead);
 		{
 			uint8_t reply[256];
@@ -823,7 +833,7 @@ static void case_misbehaviours(int which)
 		CHECK(recv_type(buf, &size) == VMBUS_MSG_OPENCHANNEL_RESULT && size == 10, "size %d", size);
 		break;
 	}
-	case MB_VMBUS_RESCIND_OFFERED: {
+	case Q(QUIRK_RESCIND_OFFERED): {
 		const struct vmbus_relid_msg *r = (const void *)buf;
 
 		contact(4, V(5, 2), 1);
@@ -837,7 +847,7 @@ static void case_misbehaviours(int which)
 		CHECK(recv(buf) < 0 && sim_vmbus_channel(0)->state == SIM_CH_RELEASED, "released");
 		break;
 	}
-	case MB_VMBUS_RESCIND_MID_GPADL:
+	case Q(QUIRK_RESCIND_MID_GPADL):
 		contact(4, V(5, 2), 1);
 		request_offers(1, offers, 20, &all, NULL);
 		CHECK(gpadl(1, 1, 0x77, cpu_alloc_pages(8), 8) == 0xdeadu, "no GPADL_CREATED");
@@ -845,7 +855,7 @@ static void case_misbehaviours(int which)
 		post(1, &(struct vmbus_gpadl_teardown){ { VMBUS_MSG_GPADL_TEARDOWN, 0 }, 1, 0x77 }, 16);
 		CHECK(recv(buf) < 0, "the GPADL is gone: no GPADL_TORNDOWN");
 		break;
-	case MB_VMBUS_RESCIND_AFTER_OPEN: {
+	case Q(QUIRK_RESCIND_AFTER_OPEN): {
 		const struct vmbus_relid_msg *r = (const void *)buf;
 
 		connect_and_open(&o, V(5, 2), 1, 8, 0);
@@ -965,11 +975,29 @@ static void case_fuzz_(int a) { case_fuzz((unsigned)a); }
 
 int main(void)
 {
-	static const char *const mb[] = { "refuse_all", "wrong_reply", "silent", "no_alloffers",
-					   "duplicate_relid", "zero_guid", "rescind_mid_open", "gpadl_fail",
-					   "open_fail", "corrupt_ring", "overlong_packet", "signal_before_open",
-					   "offer_after_unload", "message_short", "rescind_offered",
-					   "rescind_mid_gpadl", "rescind_after_open", "open_answered_at_unload" };
+	static const struct {
+		const char *name;
+		int which;
+	} mb[] = {
+		{ "misbehaviour vmbus_refuse_all", MB_VMBUS_REFUSE_ALL },
+		{ "misbehaviour vmbus_wrong_reply", MB_VMBUS_WRONG_REPLY },
+		{ "misbehaviour vmbus_silent", MB_VMBUS_SILENT },
+		{ "misbehaviour vmbus_no_alloffers", MB_VMBUS_NO_ALLOFFERS },
+		{ "misbehaviour vmbus_duplicate_relid", MB_VMBUS_DUPLICATE_RELID },
+		{ "misbehaviour vmbus_zero_guid", MB_VMBUS_ZERO_GUID },
+		{ "quirk rescind_mid_open", Q(QUIRK_RESCIND_MID_OPEN) },
+		{ "misbehaviour vmbus_gpadl_fail", MB_VMBUS_GPADL_FAIL },
+		{ "misbehaviour vmbus_open_fail", MB_VMBUS_OPEN_FAIL },
+		{ "misbehaviour vmbus_corrupt_ring", MB_VMBUS_CORRUPT_RING },
+		{ "misbehaviour vmbus_overlong_packet", MB_VMBUS_OVERLONG_PACKET },
+		{ "misbehaviour vmbus_signal_before_open", MB_VMBUS_SIGNAL_BEFORE_OPEN },
+		{ "misbehaviour vmbus_offer_after_unload", MB_VMBUS_OFFER_AFTER_UNLOAD },
+		{ "misbehaviour vmbus_message_short", MB_VMBUS_MESSAGE_SHORT },
+		{ "quirk rescind_offered", Q(QUIRK_RESCIND_OFFERED) },
+		{ "quirk rescind_mid_gpadl", Q(QUIRK_RESCIND_MID_GPADL) },
+		{ "quirk rescind_after_open", Q(QUIRK_RESCIND_AFTER_OPEN) },
+		{ "misbehaviour vmbus_open_answered_at_unload", MB_VMBUS_OPEN_ANSWERED_AT_UNLOAD },
+	};
 
 	run_case("negotiate with a WS2019 host, offers, unload, reconnect", case_negotiate_ws2019_, 0);
 	run_case("a 4.0 host: connection 4 refused", case_old_host_, 0);
@@ -984,12 +1012,8 @@ int main(void)
 	run_case("IC host: heartbeat cadence and its checks of the answers", case_ic_heartbeat_, 0);
 	run_case("UNLOAD at 0.13", case_unload_any_version, 0);
 	run_case("UNLOAD at 0.13, quirk unload_slow", case_unload_any_version, 1);
-	for (int i = 0; i < (int)(sizeof(mb) / sizeof(mb[0])); i++) {
-		char name[64];
-
-		snprintf(name, sizeof(name), "misbehaviour vmbus_%s", mb[i]);
-		run_case(name, case_misbehaviours, MB_VMBUS_REFUSE_ALL + i);
-	}
+	for (unsigned i = 0; i < sizeof(mb) / sizeof(mb[0]); i++)
+		run_case(mb[i].name, case_misbehaviours, mb[i].which);
 	for (int seed = 1; seed <= 8; seed++)
 		run_case("fuzz", case_fuzz_, seed);
 	printf("%s\n", failures ? "FAILED" : "all passed");

@@ -199,6 +199,17 @@ void sim_vmbus_key_ping(const char *key, char *val)
 	sim_vmbus_cfg.ping = (unsigned)sim_scenario_number(key, val, 1000);
 }
 
+/* "rescind = NAME [MS]": a hot removal of device NAME, MS ms (default 3000) after its channel opened. */
+void sim_vmbus_key_rescind(const char *key, char *val)
+{
+	char *name = strtok(val, " \t"), *ms = strtok(NULL, " \t");
+
+	sim_vmbus_cfg.rescind_dev = name ? sim_device_find(name) : NULL;
+	if (!sim_vmbus_cfg.rescind_dev)
+		sim_usage_error("rescind: unknown device", name ? name : "");
+	sim_vmbus_cfg.rescind_ns = (ms ? (uint64_t)sim_scenario_number(key, ms, 3600000) : 3000) * 1000000ull;
+}
+
 /* "vmbus_trace = 1": every message and packet on stderr. */
 void sim_vmbus_key_trace(const char *key, char *val)
 {

@@ -4,8 +4,12 @@
  * rescind, unload), host-side ring buffers, and a device model so that
  * integration services plug in as table rows without touching the core.
  *
- *   control.c     connection and channel messages, the queue, signals,
- *                 and what misbehaviours and quirks change in them
+ *   control.c     the message queue and table, sending, guest -> host signals
+ *   connection.c  INITIATE_CONTACT, the offers, UNLOAD, a connection's reset
+ *   gpadl.c       GPADL_HEADER/BODY/TEARDOWN and the GPADLs kept
+ *   channel.c     OPENCHANNEL, CLOSECHANNEL, what follows an open
+ *   rescind.c     rescinds, RELID_RELEASED, what makes the host rescind
+ *   misbehave.c   what a broken host does to an open channel's ring
  *   config.c      versions, the scenario's VMBus keys, the offers set up
  *   report.c      what the host saw, at power off
  *   vmbus_ring.c  the host's ring-buffer reader and writer
@@ -17,6 +21,7 @@
 #ifndef HVSIM_VMBUS_H
 #define HVSIM_VMBUS_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -150,6 +155,8 @@ struct sim_vmbus_config {
 	uint32_t delay_type;       /* ...but a message of this type (0: none) after delay_type_ns */
 	uint64_t delay_type_ns;
 	unsigned ping;             /* DATA_INBAND packets written after each open */
+	const struct sim_device *rescind_dev; /* "rescind =": rescind this device's channel... */
+	uint64_t rescind_ns;       /* ...this long after it opened */
 	bool trace;                /* every message and packet on stderr */
 };
 
@@ -169,11 +176,17 @@ void sim_vmbus_key_conn_id(const char *key, char *val);
 void sim_vmbus_key_offer(const char *key, char *val);
 void sim_vmbus_key_delay(const char *key, char *val);
 void sim_vmbus_key_ping(const char *key, char *val);
+void sim_vmbus_key_rescind(const char *key, char *val);
 void sim_vmbus_key_trace(const char *key, char *val);
 
 /* ---- inside the host (control.c <-> vmbus_ring.c; the rest: vmbus_host.h) ---- */
 /* A guest protocol error: logged on stderr and counted (here and in sim.guest_errors). */
 void sim_vmbus_guest_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A device's guest error on @ch: "@who (relid N): ...", counted in *@errors too (IC and input hosts). */
+void sim_vmbus_channel_error(const struct sim_channel *ch, const char *who, uint64_t *errors,
+			     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void sim_vmbus_channel_verror(const struct sim_channel *ch, const char *who, uint64_t *errors,
+			      const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Trace line (scenario vmbus_trace = 1). */
 void sim_vmbus_trace(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Raise the guest's interrupt for @ch (SIEF bit = relid, or the < 2.4 interrupt page). */
