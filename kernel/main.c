@@ -12,6 +12,7 @@
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
 #include "kernel/options.h"
+#include "kernel/policy.h"
 #include "kernel/panic.h"
 #include "kernel/version.h"
 #include "lib/log.h"
@@ -137,12 +138,11 @@ void hvprobe_main(const struct boot_info *bi)
 	}
 	inject_fault();
 
-	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
+	ic_fcopy_set_limit(opt.fcopy_max);
+	if (hv_detect(&hv, policy_requires_hyperv())) {
 		report_set_hyperv(true);
 		if (hv_platform_setup(&hv, opt.guest_os_id)) {
-			/* require= makes VMBus necessary under any profile: no skip of vmbus.connect */
-			vmbus_start(hv.vp_index, opt.vmbus_version,
-				    opt.expect == EXPECT_NONE && opt.require[0] ? EXPECT_QEMU : opt.expect);
+			vmbus_start(hv.vp_index, opt.vmbus_version);
 			vmbus = true;
 		}
 	}

@@ -69,6 +69,11 @@ void check(const char *id, enum check_result r, const char *fmt, ...)
 	va_end(ap);
 }
 
+void check_va(const char *id, enum check_result r, const char *fmt, va_list ap)
+{
+	record(id, r, fmt, ap);
+}
+
 void check_warn(const char *id, const char *fmt, ...)
 {
 	va_list ap;

@@ -25,15 +25,14 @@ struct vmbus_device_ops {
 		       const uint8_t *payload, uint32_t len);
 	/* end of the run: report the device's checks */
 	void (*report)(struct vmbus_channel *ch);
-	/* the host did not offer the device: its checks say so (skip or fail by @expect) */
-	void (*absent)(const struct vmbus_device *dev, unsigned expect);
+	/* the host did not offer the device: its checks say so (check_missing, kernel/policy.h) */
+	void (*absent)(const struct vmbus_device *dev);
 };
 
 /* A row of the device table. */
 struct vmbus_device {
 	const char *name;         /* "heartbeat"; check ids use it */
 	struct guid class;
-	unsigned required;        /* bit (1 << EXPECT_x): profiles that need the offer */
 	const struct vmbus_device_ops *ops;
 	const void *data;         /* the driver's own (e.g. the IC service row) */
 };
@@ -64,7 +63,7 @@ struct vmbus_channel {
 };
 
 /* Connect, request offers, open every driven device: vmbus.* checks. */
-bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect);
+bool vmbus_start(uint32_t vp_index, uint32_t forced_version);
 
 /* Send one in-band packet on @ch (signals the host when the ring rules say so). */
 int vmbus_send(struct vmbus_channel *ch, uint16_t type, uint16_t flags, uint64_t trans_id,
