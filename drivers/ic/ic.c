@@ -206,7 +206,28 @@ static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_
 	return IC_S_OK;
 }
 
-static struct ic_channel *ic_of(struct vmbus_channel *ch);
+/* Attach IC state to @ch (its device row names the service); none when the table is full. */
+static void ic_attach(struct vmbus_channel *ch)
+{
+	struct ic_channel *ic;
+
+	if (nics == IC_MAX_CHANNELS)
+		return;
+	ic = &ics[nics];
+	memset(ic, 0, sizeof(*ic));
+	ic->index = nics++;
+	ic->svc = ch->dev->data;
+	ic->ch = ch;
+	ch->priv = ic;
+}
+
+/* The channel's IC state, attached on first use (the drain at open may come first). */
+static struct ic_channel *ic_of(struct vmbus_channel *ch)
+{
+	if (!ch->priv)
+		ic_attach(ch);
+	return ch->priv;
+}
 
 /* @size names the @avail bytes of a padded payload: at most 7 short of them. */
 static bool fits(uint32_t size, uint32_t avail)
@@ -294,29 +315,6 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		ic->responses++;
 	if (h->msgtype == ic->svc->msgtype && ic->svc->responded)
 		ic->svc->responded(ic);
-}
-
-/* Attach the IC state when the channel opens (the device row names the service). */
-static void ic_attach(struct vmbus_channel *ch)
-{
-	struct ic_channel *ic;
-
-	if (nics == IC_MAX_CHANNELS)
-		return;
-	ic = &ics[nics];
-	memset(ic, 0, sizeof(*ic));
-	ic->index = nics++;
-	ic->svc = ch->dev->data;
-	ic->ch = ch;
-	ch->priv = ic;
-}
-
-/* The channel's IC state, attached on first use (the drain at open may come first). */
-static struct ic_channel *ic_of(struct vmbus_channel *ch)
-{
-	if (!ch->priv)
-		ic_attach(ch);
-	return ch->priv;
 }
 
 /* Attach at open, so a host that never speaks is still reported; it speaks first (NEGOTIATE). */
