@@ -66,6 +66,8 @@ bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
  */
 void report_finding(const char *id, enum check_result r, unsigned *seen, const char *fmt, ...)
 	FMT_PRINTF(4, 5);
+void report_vfinding(const char *id, enum check_result r, unsigned *seen, const char *fmt,
+		     va_list ap) FMT_PRINTF(4, 0);
 
 /* A TAP comment line ("# ..."): information that is not a check. */
 void report_note(const char *fmt, ...) FMT_PRINTF(1, 2);

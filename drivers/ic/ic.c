@@ -63,14 +63,13 @@ static unsigned *ic_seen(struct ic_channel *ic, enum check_result result, const 
 	return &spare;
 }
 
-static void ic_report_finding(struct ic_channel *ic, enum check_result result, const char *what,
-		      const char *fmt, va_list ap)
+static FMT_PRINTF(4, 0) void ic_report_finding(struct ic_channel *ic, enum check_result result,
+						const char *what, const char *fmt, va_list ap)
 {
-	char id[64], reason[REPORT_REASON_MAX];
+	char id[64];
 
-	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	fmt_snprintf(id, sizeof(id), "ic.%s.%s", ic->svc->name, what);
-	report_finding(id, result, ic_seen(ic, result, what), "%s", reason);
+	report_vfinding(id, result, ic_seen(ic, result, what), fmt, ap);
 }
 
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
