@@ -29,7 +29,7 @@ KLDFLAGS := -nostdlib -znocombreloc -T linker.ld -shared -Bsymbolic --no-undefin
 
 # Portable code: compiled unchanged into the kernel and into hvsim.
 PORTABLE_SRC := $(wildcard lib/*.c drivers/*.c drivers/*/*.c) kernel/main.c kernel/loop.c \
-                kernel/options.c kernel/panic.c
+                kernel/options.c kernel/panic.c kernel/policy.c
 # The machine: x86-64 kernel and the UEFI entry.
 X86_SRC  := $(wildcard kernel/x86/*.c)
 X86_ASM  := $(wildcard kernel/x86/*.asm)

@@ -1,9 +1,10 @@
 /*
- * The CPU seam: the only way drivers/ and lib/ reach the machine.
+ * The CPU seam: the only way drivers/ reach the machine (lib/ includes
+ * nothing from kernel/: it gets what it needs from its caller, log_attach).
  *
- * The x86_64 build implements it with real instructions (kernel/cpu_x86.c,
- * kernel/entry.asm); the sim build implements it in tools/hvsim against a
- * simulated Hyper-V host.  Nothing above this header uses inline assembly,
+ * The x86_64 build implements it with real instructions (kernel/x86/cpu.c,
+ * kernel/x86/entry.asm); the sim build implements it in tools/hvsim
+ * (hyperv/cpu.c) against a simulated Hyper-V host.  Nothing above this header uses inline assembly,
  * so the same driver code runs unchanged in both builds.
  */
 #ifndef HVPROBE_CPU_H

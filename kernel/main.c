@@ -13,6 +13,7 @@
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
 #include "kernel/options.h"
+#include "kernel/policy.h"
 #include "kernel/panic.h"
 #include "kernel/version.h"
 #include "lib/log.h"
@@ -136,7 +137,8 @@ void hvprobe_main(const struct boot_info *bi)
 		check("config.require", CHECK_FAIL, "unknown device %s in require= (known: %s)",
 		      opt.require_unknown, options_device_names(known, sizeof(known)));
 	}
-	if (hv_detect(&hv, opt.expect != EXPECT_NONE)) {
+	ic_fcopy_set_limit(opt.fcopy_max);
+	if (hv_detect(&hv, policy_requires_hyperv())) {
 		report_set_hyperv(true);
 		hv_crash_setup(&hv);
 	}
@@ -147,9 +149,7 @@ void hvprobe_main(const struct boot_info *bi)
 		vmbus = hv_platform_setup(&hv, opt.guest_os_id);
 		hv_vp_checks(&hv);
 		if (vmbus) {
-			/* require= makes VMBus necessary under any profile: no skip of vmbus.connect */
-			vmbus_start(hv.vp_index, opt.vmbus_version,
-				    opt.expect == EXPECT_NONE && opt.require[0] ? EXPECT_QEMU : opt.expect);
+			vmbus_start(hv.vp_index, opt.vmbus_version);
 			vmbus = true;
 		}
 	}

@@ -74,13 +74,11 @@ static bool next_name(const char **p, const char **name, size_t *len)
 	return false;
 }
 
-bool options_requires(const char *name, unsigned profile_mask)
+bool options_require_names(const char *name)
 {
 	size_t n = strlen(name), len;
 	const char *p = opt.require, *tok;
 
-	if (!opt.require[0])
-		return profile_mask & (1u << opt.expect);
 	while (next_name(&p, &tok, &len))
 		if (len == n && !strncmp(tok, name, n))
 			return true;

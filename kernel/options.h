@@ -50,8 +50,8 @@ extern struct options opt;
 extern const char *const expect_names[];
 extern const char *const fault_names[];
 
-/* True when the run requires the host to offer device @name (require= or the profile). */
-bool options_requires(const char *name, unsigned profile_mask);
+/* True when require= names device @name (what a profile demands: kernel/policy.c). */
+bool options_require_names(const char *name);
 
 /* The device names require= accepts, comma-separated, into @buf. */
 const char *options_device_names(char *buf, size_t n);

@@ -27,6 +27,12 @@ void log_vprintf(const char *fmt, va_list ap)
 		console_write(buf, (size_t)n);
 }
 
+void log_write(const char *s, size_t n)
+{
+	if (console_write)
+		console_write(s, n);
+}
+
 void log_printf(const char *fmt, ...)
 {
 	va_list ap;

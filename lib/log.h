@@ -25,6 +25,9 @@ uint64_t log_now_ns(void);
 void log_printf(const char *fmt, ...) FMT_PRINTF(1, 2);
 void log_vprintf(const char *fmt, va_list ap);
 
+/* Write @n bytes at @s to the console as they are. */
+void log_write(const char *s, size_t n);
+
 /* Like log_printf, but only when verbose logging is on. */
 void log_debug(const char *fmt, ...) FMT_PRINTF(1, 2);
 void log_set_verbose(bool on);

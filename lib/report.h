@@ -49,6 +49,9 @@ void report_begin(void);
 /* Record one check with its reason (printf-style). */
 void check(const char *id, enum check_result r, const char *fmt, ...) FMT_PRINTF(3, 4);
 
+/* check() with the reason's arguments in @ap. */
+void check_va(const char *id, enum check_result r, const char *fmt, va_list ap) FMT_PRINTF(3, 0);
+
 /* Record a warning: the host deviates in a way real guests tolerate. */
 void check_warn(const char *id, const char *fmt, ...) FMT_PRINTF(2, 3);
 
@@ -63,6 +66,8 @@ bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
  */
 void report_finding(const char *id, enum check_result r, unsigned *seen, const char *fmt, ...)
 	FMT_PRINTF(4, 5);
+void report_vfinding(const char *id, enum check_result r, unsigned *seen, const char *fmt,
+		     va_list ap) FMT_PRINTF(4, 0);
 
 /* A TAP comment line ("# ..."): information that is not a check. */
 void report_note(const char *fmt, ...) FMT_PRINTF(1, 2);

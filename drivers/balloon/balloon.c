@@ -29,6 +29,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
+#include "kernel/policy.h"
 #include "lib/log.h"
 #include "lib/report.h"
 #include "lib/str.h"
@@ -555,9 +556,9 @@ static void bl_report(struct vmbus_channel *ch)
 }
 
 /* Not offered: one line says so. */
-static void bl_absent(const struct vmbus_device *dev, unsigned expect)
+static void bl_absent(const struct vmbus_device *dev)
 {
-	check("balloon.version", CHECK_SKIP, "the host offers no Dynamic Memory device");
+	check_missing("balloon.version", "the host offers no Dynamic Memory device");
 }
 
 /* Fresh state for @ch: floor from the allocator's total (32 MiB, or half a smaller guest). */

@@ -13,7 +13,7 @@
 #include "drivers/hyperv/msr.h"
 #include "drivers/hyperv/synic.h"
 #include "kernel/cpu.h"
-#include "kernel/options.h"
+#include "kernel/policy.h"
 #include "lib/log.h"
 #include "lib/report.h"
 
@@ -105,7 +105,7 @@ bool hv_platform_setup(struct hv_info *hv, uint64_t guest_os_id)
 		synic_selftest(hv);
 		hv_stimer_checks(hv);
 	}
-	hv_access_checks(hv, opt.enforce || opt.expect == EXPECT_HYPERV);
+	hv_access_checks(hv, policy_enforces_cpuid());
 	hv_extras_checks(hv);
 	return synic;
 }

@@ -4,7 +4,8 @@
  * Copy-VMFile sends START_FILE_COPY, 6 KiB WRITE_TO_FILE fragments in
  * order, then COMPLETE_FCOPY (or CANCEL_FCOPY).  hvprobe has no storage:
  * a file is kept in memory (cpu_alloc_pages), every file together at most
- * fcopy_max bytes (hvprobe.cfg, default 1 MiB), and reported with its
+ * the limit the kernel set (ic_fcopy_set_limit: hvprobe.cfg fcopy_max),
+ * and reported with its
  * name, size and SHA-256 (check ic.fcopy.file).
  *
  * Statuses (Linux's fcopy daemon): S_OK; 0x80070050 ERROR_ALREADY_EXISTS
@@ -19,7 +20,6 @@
 #include "drivers/ic/fcopy_regs.h"
 #include "drivers/ic/ic.h"
 #include "kernel/cpu.h"
-#include "kernel/options.h"
 #include "lib/log.h"
 #include "lib/report.h"
 #include "lib/sha256.h"
@@ -52,6 +52,12 @@ struct fcopy_state {
 };
 
 static struct fcopy_state *fc;   /* the channel being served */
+static uint64_t limit;           /* bytes of files kept, all together (ic_fcopy_set_limit) */
+
+void ic_fcopy_set_limit(uint64_t bytes)
+{
+	limit = bytes;
+}
 
 /* Select @ic's state, allocating it (no files) on first use. */
 static bool fcopy_attach(struct ic_channel *ic)
@@ -109,7 +115,6 @@ static uint32_t fcopy_start_copy(struct ic_channel *ic, const struct fcopy_start
 {
 	struct file f = { .size = m->file_size };
 	struct file *old;
-	uint64_t limit = opt.fcopy_max;
 	const uint8_t *raw = (const void *)m;
 	uint32_t status;
 
@@ -300,7 +305,7 @@ static void fcopy_report(struct ic_channel *ic)
 		check("ic.fcopy.too_large", CHECK_PASS,
 		      "%u START_FILE_COPY refused 0x%08x (first: %.80s): larger than the %llu bytes fcopy_max leaves",
 		      fc->too_large, FCOPY_E_DISK_FULL, fc->first_too_large,
-		      (unsigned long long)opt.fcopy_max);
+		      (unsigned long long)limit);
 	if (fc->cancelled)
 		check("ic.fcopy.cancel", CHECK_PASS, "%u cop%s cancelled (first: %s): the partial file dropped",
 		      fc->cancelled, fc->cancelled == 1 ? "y" : "ies", fc->first_cancel);

@@ -63,14 +63,13 @@ static unsigned *ic_seen(struct ic_channel *ic, enum check_result result, const 
 	return &spare;
 }
 
-static void ic_report_finding(struct ic_channel *ic, enum check_result result, const char *what,
-		      const char *fmt, va_list ap)
+static FMT_PRINTF(4, 0) void ic_report_finding(struct ic_channel *ic, enum check_result result,
+						const char *what, const char *fmt, va_list ap)
 {
-	char id[64], reason[REPORT_REASON_MAX];
+	char id[64];
 
-	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
 	fmt_snprintf(id, sizeof(id), "ic.%s.%s", ic->svc->name, what);
-	report_finding(id, result, ic_seen(ic, result, what), "%s", reason);
+	report_vfinding(id, result, ic_seen(ic, result, what), fmt, ap);
 }
 
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)
@@ -206,7 +205,28 @@ static uint32_t negotiate(struct ic_channel *ic, struct ic_msg_header *h, uint8_
 	return IC_S_OK;
 }
 
-static struct ic_channel *ic_of(struct vmbus_channel *ch);
+/* Attach IC state to @ch (its device row names the service); none when the table is full. */
+static void ic_attach(struct vmbus_channel *ch)
+{
+	struct ic_channel *ic;
+
+	if (nics == IC_MAX_CHANNELS)
+		return;
+	ic = &ics[nics];
+	memset(ic, 0, sizeof(*ic));
+	ic->index = nics++;
+	ic->svc = ch->dev->data;
+	ic->ch = ch;
+	ch->priv = ic;
+}
+
+/* The channel's IC state, attached on first use (the drain at open may come first). */
+static struct ic_channel *ic_of(struct vmbus_channel *ch)
+{
+	if (!ch->priv)
+		ic_attach(ch);
+	return ch->priv;
+}
 
 /* @size names the @avail bytes of a padded payload: at most 7 short of them. */
 static bool fits(uint32_t size, uint32_t avail)
@@ -294,29 +314,6 @@ static void ic_packet(struct vmbus_channel *ch, const struct vmbus_packet *pkt,
 		ic->responses++;
 	if (h->msgtype == ic->svc->msgtype && ic->svc->responded)
 		ic->svc->responded(ic);
-}
-
-/* Attach the IC state when the channel opens (the device row names the service). */
-static void ic_attach(struct vmbus_channel *ch)
-{
-	struct ic_channel *ic;
-
-	if (nics == IC_MAX_CHANNELS)
-		return;
-	ic = &ics[nics];
-	memset(ic, 0, sizeof(*ic));
-	ic->index = nics++;
-	ic->svc = ch->dev->data;
-	ic->ch = ch;
-	ch->priv = ic;
-}
-
-/* The channel's IC state, attached on first use (the drain at open may come first). */
-static struct ic_channel *ic_of(struct vmbus_channel *ch)
-{
-	if (!ch->priv)
-		ic_attach(ch);
-	return ch->priv;
 }
 
 /* Attach at open, so a host that never speaks is still reported; it speaks first (NEGOTIATE). */

@@ -82,6 +82,9 @@ void ic_reset_findings(void);
 extern const struct ic_service ic_heartbeat, ic_shutdown, ic_timesync;
 extern const struct ic_service ic_kvp, ic_vss, ic_fcopy;
 
+/* File copy: keep at most @bytes of copied files in memory, all together (0: refuse every file). */
+void ic_fcopy_set_limit(uint64_t bytes);
+
 /* Shutdown: has the host asked us to power off or reboot? */
 bool ic_shutdown_requested(bool *reboot);
 

@@ -15,6 +15,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
+#include "kernel/policy.h"
 #include "lib/log.h"
 #include "lib/report.h"
 #include "lib/str.h"
@@ -170,9 +171,9 @@ static void kbd_report(struct vmbus_channel *ch)
 }
 
 /* Not offered: one line says so (the offers check judges whether it had to be). */
-static void kbd_absent(const struct vmbus_device *dev, unsigned expect)
+static void kbd_absent(const struct vmbus_device *dev)
 {
-	check("input.keyboard.version", CHECK_SKIP, "the host offers no synthetic keyboard");
+	check_missing("input.keyboard.version", "the host offers no synthetic keyboard");
 }
 
 /* Fresh state for @ch (@ready: as if 1.0 was accepted). */

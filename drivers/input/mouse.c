@@ -13,6 +13,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
+#include "kernel/policy.h"
 #include "lib/log.h"
 #include "lib/report.h"
 #include "lib/str.h"
@@ -314,9 +315,9 @@ static void ms_report(struct vmbus_channel *ch)
 }
 
 /* Not offered: one line says so. */
-static void ms_absent(const struct vmbus_device *dev, unsigned expect)
+static void ms_absent(const struct vmbus_device *dev)
 {
-	check("input.mouse.version", CHECK_SKIP, "the host offers no synthetic mouse");
+	check_missing("input.mouse.version", "the host offers no synthetic mouse");
 }
 
 /* Fresh state for @ch (@ready: as if the handshake ended with a usable descriptor). */

@@ -14,7 +14,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
-#include "kernel/options.h"
+#include "kernel/policy.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/report.h"
@@ -398,10 +398,9 @@ static void netvsc_report(struct vmbus_channel *ch)
 }
 
 /* No network adapter offered: a VM may have none, but Hyper-V VMs usually do. */
-static void netvsc_absent(const struct vmbus_device *dev, unsigned expect)
+static void netvsc_absent(const struct vmbus_device *dev)
 {
-	check("net.nvsp", expect == EXPECT_HYPERV ? CHECK_FAIL : CHECK_SKIP,
-	      "the host offers no synthetic network adapter (%s)", dev->name);
+	check_missing("net.nvsp", "the host offers no synthetic network adapter (%s)", dev->name);
 }
 
 const struct vmbus_device_ops netvsc_device_ops = {

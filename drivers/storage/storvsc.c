@@ -13,7 +13,7 @@
 
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
-#include "kernel/options.h"
+#include "kernel/policy.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/report.h"
@@ -287,10 +287,9 @@ static void storvsc_report(struct vmbus_channel *ch)
 }
 
 /* No SCSI controller offered: a Gen2 Hyper-V VM boots from one. */
-static void storvsc_absent(const struct vmbus_device *dev, unsigned expect)
+static void storvsc_absent(const struct vmbus_device *dev)
 {
-	check("storage.init", expect == EXPECT_HYPERV ? CHECK_FAIL : CHECK_SKIP,
-	      "the host offers no synthetic SCSI controller (%s)", dev->name);
+	check_missing("storage.init", "the host offers no synthetic SCSI controller (%s)", dev->name);
 }
 
 const struct vmbus_device_ops storvsc_device_ops = {

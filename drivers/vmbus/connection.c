@@ -11,7 +11,7 @@
 #include "drivers/vmbus/vmbus_internal.h"
 #include "kernel/cpu.h"
 #include "kernel/loop.h"
-#include "kernel/options.h"
+#include "kernel/policy.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "lib/report.h"
@@ -297,9 +297,9 @@ static bool negotiate(uint32_t forced)
 			continue;
 		r = try_version(v, &no_vmbus);
 		if (r < 0 && no_vmbus) {
-			check("vmbus.connect", vmb.expect ? CHECK_FAIL : CHECK_SKIP,
-			      "no VMBus: HvPostMessage on connection %u returns INVALID_CONNECTION_ID",
-			      VMBUS_MESSAGE_CONNECTION_ID);
+			check_missing("vmbus.connect",
+				      "no VMBus: HvPostMessage on connection %u returns INVALID_CONNECTION_ID",
+				      VMBUS_MESSAGE_CONNECTION_ID);
 			return false;
 		}
 		if (r < 0)
@@ -394,20 +394,20 @@ static void request_offers(void)
 			ch->relid);
 	}
 	for (unsigned i = 0; (d = vmbus_device_at(i)); i++) {
-		if (options_requires(d->name, d->required) && !offered(d))
+		if (policy_requires_device(d->name) && !offered(d))
 			fmt_add(&mb, "%s%s", mb.len ? ", " : "", d->name);
 	}
-	/* the expectation profile's list (kernel/options.c, require=): a Hyper-V VM gets these offers */
+	/* the expectation profile's list (kernel/policy.c, require=): a Hyper-V VM gets these offers */
 	if (mb.len)
 		check("vmbus.offers", CHECK_FAIL, "missing %s; offered: %s%s", missing,
 		      noffers ? list : "nothing", rescinded);
 	else
 		check("vmbus.offers", CHECK_PASS, "%u offer%s%s%s%s", noffers, noffers == 1 ? "" : "s",
 		      noffers ? ": " : "", list, rescinded);
-	/* drivers whose device was not offered report their checks as skipped or failed */
+	/* drivers whose device was not offered report it missing (the kernel's policy: skip or fail) */
 	for (unsigned i = 0; (d = vmbus_device_at(i)); i++)
 		if (!offered(d) && d->ops && d->ops->absent)
-			d->ops->absent(d, vmb.expect);
+			d->ops->absent(d);
 }
 
 /* Loop poller: open late offers and clean up rescinded channels outside any wait. */
@@ -434,11 +434,10 @@ static bool housekeeping(void *ctx)
 	return did;
 }
 
-bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect)
+bool vmbus_start(uint32_t vp_index, uint32_t forced_version)
 {
 	memset(&vmb, 0, sizeof(vmb));
 	vmb.vp = vp_index;
-	vmb.expect = expect;
 	vmb.next_gpadl = VMBUS_GPADL_FIRST;
 	vmb.int_page = cpu_alloc_pages(1);
 	if (!vmb.int_page || !synic_on_message(HV_MESSAGE_TYPE_VMBUS, vmbus_on_message, NULL)) {

@@ -26,15 +26,14 @@ struct vmbus_device_ops {
 		       const uint8_t *payload, uint32_t len);
 	/* end of the run: report the device's checks */
 	void (*report)(struct vmbus_channel *ch);
-	/* the host did not offer the device: its checks say so (skip or fail by @expect) */
-	void (*absent)(const struct vmbus_device *dev, unsigned expect);
+	/* the host did not offer the device: its checks say so (check_missing, kernel/policy.h) */
+	void (*absent)(const struct vmbus_device *dev);
 };
 
 /* A row of the device table. */
 struct vmbus_device {
 	const char *name;         /* "heartbeat"; check ids use it */
 	struct guid class;
-	unsigned required;        /* bit (1 << EXPECT_x): profiles that need the offer */
 	const struct vmbus_device_ops *ops;
 	const void *data;         /* the driver's own (e.g. the IC service row) */
 };
@@ -65,7 +64,7 @@ struct vmbus_channel {
 };
 
 /* Connect, request offers, open every driven device: vmbus.* checks. */
-bool vmbus_start(uint32_t vp_index, uint32_t forced_version, unsigned expect);
+bool vmbus_start(uint32_t vp_index, uint32_t forced_version);
 
 /*
  * The result of a device check that could not finish: a WARN when the

@@ -45,7 +45,6 @@ struct vmbus_abandoned {
 struct vmbus_state {
 	bool connected, requested_offers, alloffers, unloaded;
 	uint32_t version, msg_conn_id, vp;
-	unsigned expect;
 	struct vmbus_channel channels[VMBUS_MAX_CHANNELS];
 	unsigned nchannels;
 	uint32_t next_gpadl;

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n);
 
 static const struct ic_service *const services[] = { &ic_heartbeat, &ic_shutdown, &ic_timesync };
 static uint8_t ring_mem[8 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-static struct vmbus_device dev = { "fuzz", { { 0 } }, 0, NULL, NULL };
+static struct vmbus_device dev = { "fuzz", { { 0 } }, NULL, NULL };
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {

@@ -29,7 +29,7 @@ static inline struct vmbus_channel *fuzz_channel(const struct vmbus_device_ops *
 	vmb.version = VMBUS_VERSION_WIN10; /* as after a connect: signals need no interrupt page */
 	fuzz_reset_memory();
 	memset(&fuzz_ch, 0, sizeof(fuzz_ch));
-	fuzz_dev = (struct vmbus_device){ "fuzz", { { 0 } }, 0, ops, NULL };
+	fuzz_dev = (struct vmbus_device){ "fuzz", { { 0 } }, ops, NULL };
 	fuzz_ch.dev = &fuzz_dev;
 	fuzz_ch.state = CH_OPEN;
 	fuzz_ch.relid = 1;

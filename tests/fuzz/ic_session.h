@@ -17,7 +17,6 @@
 #include "drivers/ic/ic.h"
 #include "drivers/vmbus/vmbus_internal.h"
 #include "kernel/cpu.h"
-#include "kernel/options.h"
 
 #define FUZZ_FCOPY_MAX (64u << 10)   /* what fcopy may keep: 16 pages of the 512-page arena */
 
@@ -26,7 +25,7 @@ void fuzz_reset_memory(void);
 static void fuzz_ic_session(const struct ic_service *svc, const uint8_t *d, size_t n)
 {
 	static uint8_t ring_mem[8 * PAGE_SIZE] __attribute__((aligned(PAGE_SIZE)));
-	static struct vmbus_device dev = { "fuzz", { { 0 } }, 0, NULL, NULL };
+	static struct vmbus_device dev = { "fuzz", { { 0 } }, NULL, NULL };
 	static struct vmbus_channel ch;
 	static struct ic_channel ic;
 	struct vmbus_packet pkt = { 0 };
@@ -36,7 +35,7 @@ static void fuzz_ic_session(const struct ic_service *svc, const uint8_t *d, size
 		return;
 	fuzz_reset_memory();
 	ic_reset_findings();
-	opt.fcopy_max = FUZZ_FCOPY_MAX;
+	ic_fcopy_set_limit(FUZZ_FCOPY_MAX);
 	vmb.version = VMBUS_VERSION_WIN10; /* as after a connect: signals need no interrupt page */
 	memset(&ch, 0, sizeof(ch));
 	memset(&ic, 0, sizeof(ic));
