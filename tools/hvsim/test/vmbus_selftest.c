@@ -98,20 +98,25 @@ static uint16_t signal_host(uint32_t conn)
 /* Let @ns of virtual time pass. */
 static void run_for(uint64_t ns)
 {
-	uint64_t end = sim.now_ns + ns;
+	uint64_t end = sim.now_ns + ns, next;
 
-	while (sim.now_ns < end) {
-		sim.now_ns += 1000;
-		sim_run_events();
+	/* from event to event, not microsecond by microsecond: nothing happens between */
+	for (;;) {
+		next = sim_run_events();
+		if (sim.now_ns >= end)
+			return;
+		sim.now_ns = next < end ? next : end;
 	}
 }
 
 /* Wait up to 50 ms for a VMBus message; its size, or -1. */
 static int recv(void *buf)
 {
-	for (int i = 0; i < 50000; i++) {
-		struct hv_message *slot = &simp[2];
+	struct hv_message *slot = &simp[2];
+	uint64_t end = sim.now_ns + 50000000, next;
 
+	for (;;) {
+		next = sim_run_events();
 		if (slot->header.message_type) {
 			int size = slot->header.payload_size;
 
@@ -121,10 +126,10 @@ static int recv(void *buf)
 				sim_wrmsr(HV_MSR_EOM, 0);
 			return size;
 		}
-		sim.now_ns += 1000;
-		sim_run_events();
+		if (sim.now_ns >= end)
+			return -1;
+		sim.now_ns = next < end ? next : end;
 	}
-	return -1;
 }
 
 static uint32_t recv_type(void *buf, int *size)
