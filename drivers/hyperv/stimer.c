@@ -95,13 +95,8 @@ static bool direct_seen(void *ctx)
 /* Program timer @t; false (and check @id failed) when an MSR raised #GP. */
 static bool arm(const char *id, unsigned t, uint64_t count, uint64_t config, bool count_last)
 {
-	uint32_t cfg = HV_MSR_STIMER0_CONFIG + 2 * t;
-	int e = cpu_wrmsr(cfg, 0);
+	int e = synic_stimer_program(t, count, config, count_last);
 
-	if (count_last)
-		e = e ?: cpu_wrmsr(cfg, config) ?: cpu_wrmsr(cfg + 1, count);
-	else
-		e = e ?: cpu_wrmsr(cfg + 1, count) ?: cpu_wrmsr(cfg, config);
 	if (e)
 		/* TLFS §12.5: the STIMER MSRs come with AccessSyntheticTimerRegs */
 		check(id, CHECK_FAIL, "STIMER%u: #GP", t);

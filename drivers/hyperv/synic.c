@@ -242,6 +242,16 @@ static bool timer_seen(void *ctx)
 	return timer.seen;
 }
 
+int synic_stimer_program(unsigned t, uint64_t count, uint64_t config, bool count_last)
+{
+	uint32_t cfg = HV_MSR_STIMER0_CONFIG + 2 * t;
+	int e = cpu_wrmsr(cfg, 0);
+
+	if (count_last)
+		return e ?: cpu_wrmsr(cfg, config) ?: cpu_wrmsr(cfg + 1, count);
+	return e ?: cpu_wrmsr(cfg + 1, count) ?: cpu_wrmsr(cfg, config);
+}
+
 void synic_selftest(const struct hv_info *hv)
 {
 	const struct hv_timer_message *p = (const struct hv_timer_message *)timer.msg.payload;
@@ -272,9 +282,8 @@ void synic_selftest(const struct hv_info *hv)
 	 * is asserted).
 	 */
 	sc.hold = true;
-	if (cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0) || cpu_wrmsr(HV_MSR_STIMER0_COUNT, due) ||
-	    cpu_wrmsr(HV_MSR_STIMER0_CONFIG,
-		      HV_STIMER_ENABLE | ((uint64_t)SYNIC_SINT << HV_STIMER_SINT_SHIFT))) {
+	if (synic_stimer_program(0, due, HV_STIMER_ENABLE | ((uint64_t)SYNIC_SINT << HV_STIMER_SINT_SHIFT),
+				 false)) {
 		sc.hold = false;
 		/* TLFS, synthetic timers: the STIMER MSRs come with AccessSyntheticTimerRegs */
 		check("hv.synic.message", CHECK_FAIL,

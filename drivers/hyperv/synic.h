@@ -35,6 +35,13 @@ bool synic_event_test_clear(unsigned flag);
  */
 void synic_selftest(const struct hv_info *hv);
 
+/*
+ * Program synthetic timer @t of the calling VP: CONFIG cleared, then COUNT
+ * and CONFIG (@config), or with @count_last CONFIG before COUNT (AutoEnable
+ * arms on the COUNT write).  0, or -1 when an MSR raised #GP.
+ */
+int synic_stimer_program(unsigned t, uint64_t count, uint64_t config, bool count_last);
+
 /* hv.synic.spurious: how many interrupts had neither a message nor a flag. */
 void synic_report(void);
 

@@ -9,6 +9,7 @@
 #include "drivers/hyperv/hv_cpuid.h"
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/hypercall.h"
+#include "drivers/hyperv/synic.h"
 #include "kernel/cpu.h"
 #include "lib/report.h"
 #include "lib/str.h"
@@ -60,8 +61,8 @@ static void stimer_body(struct per_vp *p)
 
 	cpu_wrmsr(HV_MSR_SINT0 + VP_SINT, VP_SINT_VECTOR);
 	cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
-	cpu_wrmsr(HV_MSR_STIMER0_COUNT, now + STIMER_DELAY_100NS);
-	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT);
+	synic_stimer_program(0, now + STIMER_DELAY_100NS,
+			     HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT, false);
 	while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || !*irqs) &&
 	       cpu_now_ns() - t0 < STIMER_WAIT_NS)
 		cpu_wait(1000000);
