@@ -2,7 +2,7 @@
 """compare.py LAVA_LOG DIR: do LAVA's test cases say what hvprobe printed?
 
 LAVA_LOG is what lava-run wrote on its standard output: one YAML mapping per
-line (lvl target: a line of the device's serial console, with '"' written
+line (lvl target or feedback: a line of the device's serial console, with '"' written
 as '\\"'; lvl results: a test case).  The serial console is written to
 DIR/serial.log and read by the project's own parser (build/hvreport, into
 DIR/results.json); every check it finds must be a test case of the monitor
@@ -33,7 +33,10 @@ with open(log, encoding="utf-8", errors="replace") as f:
             continue
         if not isinstance(d, dict):
             continue
-        if d.get("lvl") == "target" and isinstance(d.get("msg"), str):
+        # "feedback": console text LAVA read after the monitor's end pattern
+        # matched (the rest of the verdict line, when it arrived in a later
+        # read than the pattern), logged by the finalize step's read-feedback
+        if d.get("lvl") in ("target", "feedback") and isinstance(d.get("msg"), str):
             # LAVA drops the escape character of the firmware's terminal
             # codes but keeps the rest of them ("[0m[37m[40m"): removed here
             text = d["msg"].replace('\\"', '"')
