@@ -61,13 +61,21 @@ bool check_that(const char *id, bool ok, const char *fmt, ...) FMT_PRINTF(3, 4);
 /*
  * A finding about the host, reported once: the first one that @seen has
  * not counted records check @id with result @r (CHECK_FAIL or CHECK_WARN)
- * and the reason; later ones are only logged ("hvprobe: ID: reason"), so a
- * misbehaving host cannot flood the report.  *@seen counts them all.
+ * and the reason; the next REPORT_FINDING_LINES - 1 are only logged
+ * ("hvprobe: ID: reason"), and the rest only counted, so a misbehaving host
+ * can flood neither the report nor the console.  *@seen counts them all.
  */
+#define REPORT_FINDING_LINES 16
 void report_finding(const char *id, enum check_result r, unsigned *seen, const char *fmt, ...)
 	FMT_PRINTF(4, 5);
 void report_vfinding(const char *id, enum check_result r, unsigned *seen, const char *fmt,
 		     va_list ap) FMT_PRINTF(4, 0);
+/*
+ * True, and the finding counted in *@seen, when one more finding for @seen
+ * would be neither recorded nor logged: callers that build the id or the
+ * reason at a cost ask first.
+ */
+bool report_finding_muted(unsigned *seen);
 
 /* A TAP comment line ("# ..."): information that is not a check. */
 void report_note(const char *fmt, ...) FMT_PRINTF(1, 2);

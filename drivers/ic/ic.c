@@ -66,10 +66,13 @@ static unsigned *ic_seen(struct ic_channel *ic, enum check_result result, const 
 static FMT_PRINTF(4, 0) void ic_report_finding(struct ic_channel *ic, enum check_result result,
 						const char *what, const char *fmt, va_list ap)
 {
+	unsigned *seen = ic_seen(ic, result, what);
 	char id[64];
 
+	if (report_finding_muted(seen))
+		return;
 	fmt_snprintf(id, sizeof(id), "ic.%s.%s", ic->svc->name, what);
-	report_vfinding(id, result, ic_seen(ic, result, what), fmt, ap);
+	report_vfinding(id, result, seen, fmt, ap);
 }
 
 void ic_finding(struct ic_channel *ic, const char *what, const char *fmt, ...)

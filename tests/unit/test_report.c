@@ -98,8 +98,30 @@ static void test_finding_once(void)
 	EXPECT(strstr(unit_console, "ok 2 -") == NULL);
 }
 
+/* A flood of findings: REPORT_FINDING_LINES lines, one notice, then only the count. */
+static void test_finding_flood(void)
+{
+	unsigned seen = 0, lines = 0;
+
+	unit_console_reset();
+	report_begin();
+	for (unsigned i = 0; i < 100; i++)
+		report_finding("dev.flood", CHECK_WARN, &seen, "finding %u", i);
+	for (const char *p = unit_console; (p = strstr(p, "dev.flood")); p++)
+		lines++;
+	EXPECT(seen == 100);
+	EXPECT(report_count(CHECK_WARN) == 1);
+	EXPECT(strstr(unit_console, "hvprobe: dev.flood: finding 15\n") != NULL);
+	EXPECT(strstr(unit_console, "finding 16") == NULL);
+	EXPECT(strstr(unit_console, "hvprobe: dev.flood: more findings like these are counted, not logged\n") != NULL);
+	/* the check's TAP line and its JSON line, 15 logged, the notice */
+	EXPECT(lines == 2 + 15 + 1);
+	EXPECT(report_finding_muted(&seen) && seen == 101);
+}
+
 struct unit_test unit_tests[] = {
 	{ "report.finding_once", test_finding_once },
+	{ "report.finding_flood", test_finding_flood },
 	{ "report.lines", test_lines },
 	{ "report.verdicts", test_verdicts },
 	{ "report.check_that_and_long_reason", test_check_that_and_long_reason },
