@@ -11,11 +11,13 @@
  * Statuses (Linux's fcopy daemon): S_OK; 0x80070050 ERROR_ALREADY_EXISTS
  * for a name we hold when OVER_WRITE is clear; 0x80070070 ERROR_DISK_FULL
  * when the file does not fit; E_FAIL for the rest.  Host findings
- * (ic.fcopy.sequence, .message, .utf16, .operation): messages without a
- * copy, malformed messages and names; warnings (ic.fcopy.fragment,
- * .complete, .sequence): fragments out of order, overlapping or beyond the
- * declared size, a COMPLETE short of the size, a START during a copy, all
- * of which Linux's daemon tolerates.
+ * (ic.fcopy.sequence, .message, .utf16, .operation, .fragment, .complete):
+ * messages without a copy, malformed messages and names, a fragment beyond
+ * the size START_FILE_COPY declared or a COMPLETE short of it (the host
+ * contradicts its own declaration: Linux's daemon would store a file of
+ * another size without noticing); warnings (ic.fcopy.fragment, .sequence):
+ * fragments out of order or overlapping, a START during a copy, which
+ * Linux's daemon handles (each fragment at its offset).
  */
 #include "drivers/ic/fcopy_regs.h"
 #include "drivers/ic/ic.h"
@@ -187,9 +189,14 @@ static uint32_t fcopy_write(struct ic_channel *ic, const struct fcopy_write *m, 
 		ic_finding(ic, "sequence", "WRITE_TO_FILE with no copy in progress");
 		return IC_E_FAIL;
 	}
-	/* Linux's pwrite() would grow the file; hvprobe keeps only the declared size: refused */
+	/*
+	 * The host declared the file's size in START_FILE_COPY (Linux
+	 * include/uapi/linux/hyperv.h hv_start_fcopy file_size): a fragment past
+	 * it contradicts that; Linux's pwrite() (hv_copy_data) would silently
+	 * grow the file.  Refused, and a failure.
+	 */
 	if (end < m->offset || end > fc->cur.size) {
-		ic_warning(ic, "fragment", "a fragment at %llu..%llu beyond the %llu bytes %s declared (refused: hvprobe keeps the declared size)",
+		ic_finding(ic, "fragment", "a fragment at %llu..%llu beyond the %llu bytes %s declared (refused: hvprobe keeps the declared size)",
 			   (unsigned long long)m->offset, (unsigned long long)end,
 			   (unsigned long long)fc->cur.size, fc->cur.name);
 		return IC_E_FAIL;
@@ -217,16 +224,18 @@ static uint32_t fcopy_complete(struct ic_channel *ic)
 		return IC_E_FAIL;
 	}
 	/*
-	 * Linux's daemon closes the file on COMPLETE whatever was written
-	 * (hv_copy_finished); hvprobe reports only whole files: a warning, and
-	 * the partial file is dropped.
+	 * COMPLETE short of the size START_FILE_COPY declared (Linux
+	 * include/uapi/linux/hyperv.h hv_start_fcopy file_size): the host ends a
+	 * copy it has not made, which Linux's daemon would keep as a short file
+	 * (hv_copy_finished closes it whatever was written).  Refused, the
+	 * partial file dropped, and a failure.
 	 */
 	if (fc->written != fc->cur.size) {
 		if (!fc->fragments)
-			ic_warning(ic, "complete", "COMPLETE_FCOPY of %s (%llu bytes) before any fragment",
+			ic_finding(ic, "complete", "COMPLETE_FCOPY of %s (%llu bytes) before any fragment",
 				   fc->cur.name, (unsigned long long)fc->cur.size);
 		else
-			ic_warning(ic, "complete", "COMPLETE_FCOPY of %s after %llu of its %llu bytes",
+			ic_finding(ic, "complete", "COMPLETE_FCOPY of %s after %llu of its %llu bytes",
 				   fc->cur.name, (unsigned long long)fc->written,
 				   (unsigned long long)fc->cur.size);
 		drop_current();

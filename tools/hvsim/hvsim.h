@@ -65,6 +65,7 @@ extern bool sim_mb[MB_COUNT];
 bool sim_mb_fire(enum sim_misbehaviour mb);
 extern const char *const sim_quirk_names[QUIRK_COUNT];
 extern bool sim_quirk[QUIRK_COUNT];
+bool sim_quirk_fire(enum sim_quirk q);
 
 /* ---- the simulated machine (hyperv/cpu.c) ---- */
 struct sim {

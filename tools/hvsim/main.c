@@ -65,6 +65,19 @@ bool sim_mb_fire(enum sim_misbehaviour mb)
 	return true;
 }
 bool sim_quirk[QUIRK_COUNT];
+static bool quirk_fired[QUIRK_COUNT];
+
+/* Quirk @q is on and acts now: say so on stderr, once (tests/sim/matrix reads it). */
+bool sim_quirk_fire(enum sim_quirk q)
+{
+	if (!sim_quirk[q])
+		return false;
+	if (!quirk_fired[q]) {
+		quirk_fired[q] = true;
+		fprintf(stderr, "hvsim: quirk %s fired\n", sim_quirk_names[q]);
+	}
+	return true;
+}
 
 /* Fill @dst with the lower-case form of "A_B" */
 static void lower_name(char *dst, size_t n, const char *src)
@@ -249,9 +262,9 @@ int main(int argc, char **argv)
 	sim_memory_init(ARENA_GPA, ARENA_SIZE);
 	for (unsigned s = 0; s < HV_SINT_COUNT; s++)
 		sim.sint[s] = HV_SINT_MASKED; /* reset value */
-	if (sim_mb_fire(MB_IRQ_WITHOUT_MESSAGE))
+	if (sim_quirk_fire(QUIRK_IRQ_WITHOUT_MESSAGE))
 		sim.storm_left = 40; /* more than the timer checks' own interrupts */
-	if (sim_mb_fire(MB_IRQ_STORM))
+	if (sim_quirk_fire(QUIRK_IRQ_STORM))
 		sim.storm_left = 10000;
 
 	bi.ram[0].base = ARENA_GPA + PAGE_SIZE;

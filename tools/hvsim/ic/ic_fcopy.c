@@ -5,7 +5,7 @@
  * WRITE_TO_FILE fragments in order, COMPLETE_FCOPY; a refused fragment is
  * followed by CANCEL_FCOPY, as the host gives up.  File byte k is
  * k mod 251, so a scenario can name the SHA-256 the guest must report.
- * The misbehaviours (on the first file) break the order of the messages.
+ * The misbehaviours and quirks (on the first file) break the order of the messages.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,24 +93,29 @@ static void send_start(struct ic_host *h, const struct job *j)
 	send(h, &m, sizeof(m), mb);
 }
 
-/* One WRITE_TO_FILE: the next fragment, or the misbehaviour's. */
+/*
+ * One WRITE_TO_FILE: the next fragment, a quirk's (out of order or
+ * overlapping: the guest writes it at its offset, and the walk goes on from
+ * where it was), or the misbehaviour's (past the declared size).
+ */
 static void send_fragment(struct ic_host *h, const struct job *j)
 {
 	static struct fcopy_write m;
 	uint64_t off = fx.offset;
 	uint32_t size;
+	bool moved = false;
 	int mb = -1;
 
 	memset(&m, 0, sizeof(m));
 	m.hdr.operation = FCOPY_WRITE_TO_FILE;
-	if (first_file() && fx.fragment == 1 && j->size > 2 * FCOPY_FRAGMENT && sim_mb_fire(MB_FCOPY_OUT_OF_ORDER)) {
-		sim_ic_misbehaving(h, MB_FCOPY_OUT_OF_ORDER, "the third fragment is sent second");
+	if (first_file() && fx.fragment == 1 && j->size > 2 * FCOPY_FRAGMENT && sim_quirk_fire(QUIRK_FCOPY_OUT_OF_ORDER)) {
+		sim_ic_quirk(h, QUIRK_FCOPY_OUT_OF_ORDER, "the third fragment is sent second");
 		off += FCOPY_FRAGMENT;
-		mb = MB_FCOPY_OUT_OF_ORDER;
-	} else if (first_file() && fx.fragment == 1 && sim_mb_fire(MB_FCOPY_OVERLAP)) {
-		sim_ic_misbehaving(h, MB_FCOPY_OVERLAP, "the second fragment overlaps the first by 100 bytes");
+		moved = true;
+	} else if (first_file() && fx.fragment == 1 && sim_quirk_fire(QUIRK_FCOPY_OVERLAP)) {
+		sim_ic_quirk(h, QUIRK_FCOPY_OVERLAP, "the second fragment overlaps the first by 100 bytes");
 		off -= OVERLAP;
-		mb = MB_FCOPY_OVERLAP;
+		moved = true;
 	} else if (off >= j->size) {
 		sim_ic_misbehaving(h, MB_FCOPY_FRAGMENT_BEYOND, "a 100-byte fragment past the declared size");
 		mb = MB_FCOPY_FRAGMENT_BEYOND;
@@ -121,7 +126,7 @@ static void send_fragment(struct ic_host *h, const struct job *j)
 	m.size = size;
 	for (uint32_t k = 0; k < size; k++)
 		m.data[k] = (uint8_t)((off + k) % 251);
-	if (mb < 0)
+	if (mb < 0 && !moved)
 		fx.offset = off + size;
 	fx.fragment++;
 	send(h, &m, sizeof(m), mb);
@@ -191,11 +196,11 @@ static void next_job(struct ic_host *h)
 		       sim_ic_timer_arg(h));
 }
 
-/* Negotiated: the first job at its time (a misbehaviour brings its own file). */
+/* Negotiated: the first job at its time (a misbehaviour or quirk brings its own file). */
 static void fcopy_host_start(struct ic_host *h)
 {
 	bool mb = sim_mb[MB_FCOPY_FRAGMENT_BEYOND] || sim_mb[MB_FCOPY_COMPLETE_EARLY] ||
-		  sim_mb[MB_FCOPY_OUT_OF_ORDER] || sim_mb[MB_FCOPY_OVERLAP] || sim_mb[MB_FCOPY_BAD_UTF16];
+		  sim_quirk[QUIRK_FCOPY_OUT_OF_ORDER] || sim_quirk[QUIRK_FCOPY_OVERLAP] || sim_mb[MB_FCOPY_BAD_UTF16];
 
 	memset(&fx, 0, sizeof(fx));
 	fx.h = h;
@@ -225,12 +230,8 @@ static void fcopy_answer(struct ic_host *h, const struct txn *t, const struct ic
 	if (fx.job >= cfg.njobs)
 		return;
 	if (fx.mb >= 0) {
-		/*
-		 * a misbehaviour's message: the guest must refuse it, except a
-		 * fragment out of order or overlapping, which Linux's daemon
-		 * writes at its offset (pwrite) and hvprobe too
-		 */
-		if (st == IC_S_OK && fx.mb != MB_FCOPY_OUT_OF_ORDER && fx.mb != MB_FCOPY_OVERLAP)
+		/* a misbehaviour's message: the guest must refuse it */
+		if (st == IC_S_OK)
 			sim_ic_guest_error(h, "answered S_OK to a message it should refuse (%s)",
 					   sim_misbehaviour_names[fx.mb]);
 		fx.errors_expected += st != IC_S_OK;

@@ -2,8 +2,9 @@
  * hvsim's heartbeat host (Linux hv_util.c, OpenVMM heartbeat.rs), an IC
  * service on the ic_host.c framework: a request every 2 s (virtual), the
  * answer = sequence + 1.  The heartbeat channel also carries the IC
- * misbehaviours' one-off messages (ic_short_message, ic_size_too_large,
- * ic_unknown_type) and the ic_back_to_back and ic_loose_framing quirks.
+ * one-off messages of misbehaviours (ic_short_message, ic_unknown_type)
+ * and of the ic_size_too_large quirk, and the ic_back_to_back and
+ * ic_loose_framing quirks.
  */
 #include <stdio.h>
 #include <string.h>
@@ -34,7 +35,7 @@ static void hb_open(struct ic_host *h)
 	hbs.h = h;
 }
 
-/* ic_short_message, ic_size_too_large, ic_unknown_type: each once, before the first beat. */
+/* ic_short_message, ic_size_too_large (a quirk), ic_unknown_type: each once, before the first beat. */
 static bool hb_send_extra(struct ic_host *h)
 {
 	uint8_t buf[SIM_IC_MSG_MAX];
@@ -52,9 +53,9 @@ static bool hb_send_extra(struct ic_host *h)
 		sim_ic_send_raw(h, buf, SHORT_MESSAGE_LEN, IC_MSG_HEARTBEAT, 0, false);
 		return false;
 	case 1:
-		if (!sim_mb_fire(MB_IC_SIZE_TOO_LARGE))
+		if (!sim_quirk_fire(QUIRK_IC_SIZE_TOO_LARGE))
 			return false;
-		sim_ic_misbehaving(h, MB_IC_SIZE_TOO_LARGE, "a heartbeat whose IC header claims 512 data bytes, 40 sent");
+		sim_ic_quirk(h, QUIRK_IC_SIZE_TOO_LARGE, "a heartbeat whose IC header claims 512 data bytes, 40 sent");
 		/* Linux answers it from the packet length (hv_util.c): a request, answered with 1 */
 		len = sim_ic_build(h, buf, IC_MSG_HEARTBEAT, IC_FLAG_TRANSACTION | IC_FLAG_REQUEST, &hb, sizeof(hb));
 		((struct ic_msg_header *)(buf + sizeof(struct ic_pipe_header)))->msgsize = TOO_LARGE_MSGSIZE;

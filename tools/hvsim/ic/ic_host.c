@@ -592,6 +592,12 @@ void sim_ic_misbehaving(const struct ic_host *h, unsigned mb, const char *what)
 	misbehaving(h, (enum sim_misbehaviour)mb, what);
 }
 
+/* Quirk @q acts on @h's channel: what it does, on stderr. */
+void sim_ic_quirk(const struct ic_host *h, unsigned q, const char *what)
+{
+	fprintf(stderr, "hvsim: ic: %s: quirk (%s): %s\n", h->svc->name, sim_quirk_names[q], what);
+}
+
 /* A timer argument for @h. */
 uint64_t sim_ic_timer_arg(const struct ic_host *h)
 {

@@ -109,6 +109,8 @@ struct ic_version sim_ic_version(const struct ic_host *h);
 void sim_ic_guest_error(struct ic_host *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Misbehaviour @mb (enum sim_misbehaviour) happening now, named on stderr. */
 void sim_ic_misbehaving(const struct ic_host *h, unsigned mb, const char *what);
+/* Quirk @q (enum sim_quirk) acting now, named on stderr. */
+void sim_ic_quirk(const struct ic_host *h, unsigned q, const char *what);
 /* Timers: sim_at(when, fn, sim_ic_timer_arg(h)); fn's sim_ic_timer_host(arg) is NULL once the channel closed. */
 uint64_t sim_ic_timer_arg(const struct ic_host *h);
 struct ic_host *sim_ic_timer_host(uint64_t arg);

@@ -318,8 +318,8 @@ static void walk_answer(struct ic_host *h, const struct step *s, const struct ic
 			kv.seen[s->pool][kv.nseen[s->pool]++] = it;
 	}
 	kv.index++;
-	if (s->pool == KVP_POOL_AUTO && kv.index == 2 && !kv.walks[s->pool] && sim_mb_fire(MB_KVP_INDEX_JUMPS)) {
-		sim_ic_misbehaving(h, MB_KVP_INDEX_JUMPS, "the Auto pool walk jumps from index 1 to 3");
+	if (s->pool == KVP_POOL_AUTO && kv.index == 2 && !kv.walks[s->pool] && sim_quirk_fire(QUIRK_KVP_INDEX_JUMPS)) {
+		sim_ic_quirk(h, QUIRK_KVP_INDEX_JUMPS, "the Auto pool walk jumps from index 1 to 3");
 		kv.index = 3;
 	}
 	send_step(h, s);

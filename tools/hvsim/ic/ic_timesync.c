@@ -2,8 +2,8 @@
  * hvsim's time sync host (OpenVMM timesync.rs), an IC service on the
  * ic_host.c framework: one SYNC, then a SAMPLE every 5 s; the layout by the
  * negotiated version (4.0: TimesyncMessageV4, else 1.0/3.0).  parent_time
- * runs from 2026-01-01 in virtual time; time_backwards, no_timesync_sync
- * and the clock_step quirk bend it.
+ * runs from 2026-01-01 in virtual time; the no_timesync_sync misbehaviour
+ * and the time_backwards and clock_step quirks bend it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -53,9 +53,9 @@ static void ts_send(struct ic_host *h)
 		if (tss.sent + 1 == CLOCK_STEP_AT + 1)
 			flags = IC_TIMESYNC_SYNC;
 	}
-	if (tss.sent + 1 == TIME_BACKWARDS_AT && sim_mb_fire(MB_TIME_BACKWARDS)) {
+	if (tss.sent + 1 == TIME_BACKWARDS_AT && sim_quirk_fire(QUIRK_TIME_BACKWARDS)) {
 		parent -= TIME_BACKWARDS_100NS;
-		sim_ic_misbehaving(h, MB_TIME_BACKWARDS, "the third time message is 10 minutes early");
+		sim_ic_quirk(h, QUIRK_TIME_BACKWARDS, "the third time message is 10 minutes early");
 	}
 	if (sim_ic_version(h).major >= 4) {
 		struct ic_timesync_v4 m = { parent, sim.now_ns / 100, flags, 0, 0 };
@@ -124,7 +124,7 @@ static void ts_report(const struct ic_host *h)
 		(unsigned long long)tss.sent, (unsigned long long)tss.syncs,
 		(unsigned long long)tss.samples, sim_ic_version(h).major >= 4 ? "4.0" : "1.0/3.0",
 		(unsigned long long)tss.ok,
-		sim_mb[MB_TIME_BACKWARDS] && tss.sent >= TIME_BACKWARDS_AT ? "; the third was 10 minutes early (time_backwards)" : "",
+		sim_quirk[QUIRK_TIME_BACKWARDS] && tss.sent >= TIME_BACKWARDS_AT ? "; the third was 10 minutes early (time_backwards)" : "",
 		sim_mb[MB_NO_TIMESYNC_SYNC] ? "; no SYNC (no_timesync_sync)" : "");
 }
 

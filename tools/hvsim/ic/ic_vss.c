@@ -94,8 +94,8 @@ static void vss_due(uint64_t arg)
 	vs.started = true;
 	vs.started_ns = sim.now_ns;
 	fprintf(stderr, "hvsim: ic: vss: backup starts at %llu ms\n", (unsigned long long)(sim.now_ns / 1000000));
-	if (sim_mb_fire(MB_VSS_THAW_WITHOUT_FREEZE)) {
-		sim_ic_misbehaving(h, MB_VSS_THAW_WITHOUT_FREEZE, "a THAW before any FREEZE");
+	if (sim_quirk_fire(QUIRK_VSS_THAW_WITHOUT_FREEZE)) {
+		sim_ic_quirk(h, QUIRK_VSS_THAW_WITHOUT_FREEZE, "a THAW before any FREEZE");
 		add(VSS_OP_THAW);
 	}
 	add(VSS_OP_HOT_BACKUP);
@@ -125,7 +125,7 @@ static void vss_start(struct ic_host *h)
 {
 	memset(&vs, 0, sizeof(vs));
 	vs.h = h;
-	if (cfg.set || sim_mb[MB_VSS_THAW_WITHOUT_FREEZE] || sim_mb[MB_VSS_DOUBLE_FREEZE] ||
+	if (cfg.set || sim_quirk[QUIRK_VSS_THAW_WITHOUT_FREEZE] || sim_mb[MB_VSS_DOUBLE_FREEZE] ||
 	    sim_mb[MB_VSS_CLUSTER_QUERY])
 		sim_at(cfg.at_ns > sim.now_ns ? cfg.at_ns : sim.now_ns, vss_due, sim_ic_timer_arg(h));
 }

@@ -175,11 +175,11 @@ static void indicate_pre_fe_speed(struct sim_channel *ch, struct netvsp *st)
 /* After the first packet filter: link up, then a few ARP requests from the router. */
 static void inject(struct sim_channel *ch, struct netvsp *st)
 {
-	for (int i = 0; sim_mb_fire(MB_LINK_FLAPS) && i < FLAPS; i++) {
+	for (int i = 0; sim_quirk_fire(QUIRK_LINK_FLAPS) && i < FLAPS; i++) {
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_DISCONNECT);
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_CONNECT);
 	}
-	if (!sim_mb_fire(MB_LINK_FLAPS))
+	if (!sim_quirk_fire(QUIRK_LINK_FLAPS))
 		indicate_status(ch, st, RNDIS_STATUS_MEDIA_CONNECT);
 	if (sim_quirk[QUIRK_RNDIS_PRE_FE_STATUS])
 		indicate_pre_fe_speed(ch, st);

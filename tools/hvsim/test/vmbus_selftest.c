@@ -33,6 +33,10 @@ bool sim_mb_fire(enum sim_misbehaviour mb)
 }
 const char *const sim_quirk_names[QUIRK_COUNT];
 bool sim_quirk[QUIRK_COUNT];
+bool sim_quirk_fire(enum sim_quirk q)
+{
+	return sim_quirk[q];
+}
 
 void fatal(const char *id, const char *fmt, ...)
 {

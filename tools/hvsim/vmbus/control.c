@@ -336,13 +336,19 @@ static uint32_t msg_relid(const void *payload, uint32_t size)
  */
 static uint64_t due_time(const void *payload, uint32_t size)
 {
+	static bool logged; /* tests/sim/matrix's delay cells need the line */
 	uint32_t type, relid = msg_relid(payload, size);
 	uint64_t due = sim.now_ns + cfg.delay_ns;
 
 	if (cfg.delay_type && size >= sizeof(type)) {
 		memcpy(&type, payload, sizeof(type));
-		if (type == cfg.delay_type)
+		if (type == cfg.delay_type) {
 			due = sim.now_ns + cfg.delay_type_ns;
+			if (!logged)
+				fprintf(stderr, "hvsim: vmbus: delaying %s by %llu ms\n", sim_vmbus_msg_name(type),
+					(unsigned long long)(cfg.delay_type_ns / 1000000));
+			logged = true;
+		}
 	}
 	for (unsigned i = 0; relid && i < INQ_LEN; i++)
 		if (inq[i].used && inq[i].due > due && msg_relid(inq[i].data, inq[i].size) == relid)
