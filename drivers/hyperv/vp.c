@@ -5,12 +5,15 @@
  * Bodies run on the APs through cpu_on_vp(); the BSP decides every verdict.
  * Models: KVM selftests hyperv_ipi.c and hyperv_tlb_flush.c, and
  * kvm-unit-tests x86/hyperv_synic.c (the SynIC set up on every CPU).
+ * Each XMM-capable call is made twice where the host advertises XMM input:
+ * its input block in memory, and the same 112 bytes as XMM fast input.
  */
 #include "drivers/hyperv/hv_cpuid.h"
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/hypercall.h"
 #include "drivers/hyperv/synic.h"
 #include "kernel/cpu.h"
+#include "kernel/policy.h"
 #include "lib/report.h"
 #include "lib/str.h"
 
@@ -24,6 +27,7 @@
 #define VP_SINT_VECTOR 0x42
 #define STIMER_DELAY_100NS 20000     /* 2 ms */
 #define STIMER_WAIT_NS 1000000000ull
+#define XMM_INPUT_BYTES 112          /* RDX, R8, XMM0-XMM5 */
 
 static struct per_vp {
 	uint64_t index, rt0, rt1, tlb;
@@ -226,30 +230,45 @@ static bool targeted(unsigned i, uint64_t mask)
 }
 
 /*
- * hv.ipi.cluster(_ex): vector IPI_VECTOR sent to every VP, the sender
+ * Make call @ctl with its input block at page 0: in memory, or (@xmm) the
+ * same 112 bytes as XMM fast input (TLFS: XMM fast hypercalls; KVM
+ * kvm_hv_hypercall() reads XMM0-XMM5 for the flush calls and SendIPIEx).
+ * @ctl 0: the call was made already and answered @st.  False (and @id
+ * failed) unless it succeeded.
+ */
+static bool call(const char *id, uint64_t ctl, bool xmm, uint16_t st)
+{
+	uint64_t r = !ctl ? st : xmm ? cpu_hypercall_xmm(ctl | HV_HYPERCALL_FAST, (uint64_t *)pages)
+			   : cpu_hypercall(ctl, page_pa(0), 0);
+
+	/* TLFS: XMM input may be used where CPUID 0x40000003 EDX bit 4 grants it */
+	if (r == CPU_HYPERCALL_UD)
+		check(id, CHECK_FAIL, "#UD although XMM input is advertised");
+	/* TLFS: SUCCESS for a valid vector / flush and VP set */
+	else if ((uint16_t)r)
+		check(id, CHECK_FAIL, "returned %s", hv_status_name((uint16_t)r));
+	return r != CPU_HYPERCALL_UD && !(uint16_t)r;
+}
+
+/*
+ * hv.ipi.cluster(_ex)(_xmm): vector IPI_VECTOR sent to every VP, the sender
  * included, must arrive exactly once on each (KVM selftest hyperv_ipi.c;
  * TLFS HvCallSendSyntheticClusterIpi / HvCallSendSyntheticClusterIpiEx).
  */
-static void check_ipi(const char *id, bool ex)
+static void check_ipi(const char *id, bool ex, bool xmm)
 {
 	struct hv_send_ipi_ex *in = (void *)pages;
 	uint64_t mask = vp_mask(true), end = cpu_now_ns() + IPI_WAIT_NS;
-	uint16_t st;
 	bool all;
 
 	memset((void *)ipi_seen, 0, sizeof(ipi_seen));
-	memset(in, 0, sizeof(*in));
+	memset(in, 0, XMM_INPUT_BYTES);
 	in->vector = IPI_VECTOR;
 	in->vp_set.valid_bank_mask = 1;
 	in->vp_set.bank = mask;
-	st = ex ? (uint16_t)cpu_hypercall(HV_CALL_SEND_IPI_EX | 1ull << HV_HYPERCALL_VARHEAD_SHIFT,
-					  page_pa(0), 0)
-		: hv_call_fast(HV_CALL_SEND_IPI, IPI_VECTOR, mask);
-	/* TLFS: SUCCESS for a valid vector and VP set */
-	if (st) {
-		check(id, CHECK_FAIL, "returned %s", hv_status_name(st));
+	if (!call(id, ex ? HV_CALL_SEND_IPI_EX | 1ull << HV_HYPERCALL_VARHEAD_SHIFT : 0, xmm,
+		  ex ? 0 : hv_call_fast(HV_CALL_SEND_IPI, IPI_VECTOR, mask)))
 		return;
-	}
 	/* until each target has it, then 10 ms more for a second delivery */
 	do {
 		all = true;
@@ -278,20 +297,19 @@ static void tlb_read(void *arg)
 }
 
 /*
- * hv.tlb.*: each AP holds a translation of the test page; the BSP points it
+ * hv.tlb.*(_xmm): each AP holds a translation of the test page; the BSP points it
  * at another page and flushes the APs' VP set by hypercall; each AP must
  * then read the new page (KVM selftest hyperv_tlb_flush.c; TLFS
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}: on return the named VPs hold
  * no stale translation).
  */
-static void check_flush(const char *id, uint16_t code, uint64_t va)
+static void check_flush(const char *id, uint16_t code, uint64_t va, bool xmm)
 {
 	uint64_t *in = (uint64_t *)pages, ctl = code, mask = vp_mask(false);
 	bool ex = code >= HV_CALL_FLUSH_SPACE_EX;
 	unsigned n = ex ? 5 : 3;
-	uint16_t st;
 
-	memset(in, 0, 64);
+	memset(in, 0, XMM_INPUT_BYTES);
 	in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
 	in[n - 1] = mask;
 	if (ex) {
@@ -306,11 +324,8 @@ static void check_flush(const char *id, uint16_t code, uint64_t va)
 		if (per[i].up)
 			cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
 	cpu_tlb_test_map(page_pa(4));
-	st = (uint16_t)cpu_hypercall(ctl, page_pa(0), 0);
-	if (st) {
-		check(id, CHECK_FAIL, "returned %s", hv_status_name(st));
+	if (!call(id, ctl, xmm, 0))
 		return;
-	}
 	for (unsigned i = 1; i < nvps; i++) {
 		per[i].tlb = 0;
 		if (per[i].up && (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
@@ -322,18 +337,56 @@ static void check_flush(const char *id, uint16_t code, uint64_t va)
 	check(id, CHECK_PASS, "%u APs see the new page", nvps - 1);
 }
 
+/*
+ * hv.access.xmm_input: a host that grants the flush call but not XMM input
+ * (CPUID 0x40000003 EDX bit 4 clear) must not take an XMM fast flush.
+ */
+static void check_xmm_gate(const struct hv_info *hv)
+{
+	static const char id[] = "hv.access.xmm_input";
+	uint64_t in[14] = { 0, HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | HV_FLUSH_ALL_PROCESSORS }, hc = 0, r;
+	bool enforced = policy_enforces_cpuid();
+
+	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
+	if (hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) {
+		check(id, CHECK_SKIP, "XMM input advertised (the _xmm checks use it)");
+		return;
+	}
+	if (!(hc & HV_MSR_ENABLE) || !(hv->recommendations & HV_REC_REMOTE_TLB_FLUSH)) {
+		check(id, CHECK_SKIP, "no flush call to try it with");
+		return;
+	}
+	r = cpu_hypercall_xmm(HV_CALL_FLUSH_SPACE | HV_HYPERCALL_FAST, in);
+	if (r == CPU_HYPERCALL_UD || (uint16_t)r)
+		check(id, CHECK_PASS, "refused: %s", r == CPU_HYPERCALL_UD ? "#UD" : hv_status_name((uint16_t)r));
+	else
+		/*
+		 * KVM kvm_hv_hypercall() with hv-enforce-cpuid raises #UD for an XMM
+		 * fast call without the bit (selftest hyperv_features.c checks it);
+		 * without hv-enforce-cpuid KVM reads XMM anyway: WARN, as access.c.
+		 */
+		check(id, enforced ? CHECK_FAIL : CHECK_WARN, "an XMM fast flush without EDX bit 4 succeeded%s",
+		      enforced ? "" : " (unenforced)");
+}
+
 void hv_vp_checks(const struct hv_info *hv)
 {
 	static const struct {
 		const char *id;
 		uint16_t code;
+		bool xmm;
 	} calls[] = {
-		{ "hv.ipi.cluster", HV_CALL_SEND_IPI },
-		{ "hv.ipi.cluster_ex", HV_CALL_SEND_IPI_EX },
-		{ "hv.tlb.flush", HV_CALL_FLUSH_SPACE },
-		{ "hv.tlb.flush_list", HV_CALL_FLUSH_LIST },
-		{ "hv.tlb.flush_ex", HV_CALL_FLUSH_SPACE_EX },
-		{ "hv.tlb.flush_list_ex", HV_CALL_FLUSH_LIST_EX },
+		{ "hv.ipi.cluster", HV_CALL_SEND_IPI, false },
+		{ "hv.ipi.cluster_ex", HV_CALL_SEND_IPI_EX, false },
+		{ "hv.tlb.flush", HV_CALL_FLUSH_SPACE, false },
+		{ "hv.tlb.flush_list", HV_CALL_FLUSH_LIST, false },
+		{ "hv.tlb.flush_ex", HV_CALL_FLUSH_SPACE_EX, false },
+		{ "hv.tlb.flush_list_ex", HV_CALL_FLUSH_LIST_EX, false },
+		{ "hv.ipi.cluster_ex_xmm", HV_CALL_SEND_IPI_EX, true },
+		{ "hv.tlb.flush_xmm", HV_CALL_FLUSH_SPACE, true },
+		{ "hv.tlb.flush_list_xmm", HV_CALL_FLUSH_LIST, true },
+		{ "hv.tlb.flush_ex_xmm", HV_CALL_FLUSH_SPACE_EX, true },
+		{ "hv.tlb.flush_list_ex_xmm", HV_CALL_FLUSH_LIST_EX, true },
 	};
 	uint64_t hc = 0, va = 0;
 	unsigned up = 0, down = 0;
@@ -342,6 +395,7 @@ void hv_vp_checks(const struct hv_info *hv)
 	bool named;
 
 	hvi = hv;
+	check_xmm_gate(hv);
 	nvps = cpu_vp_count();
 	pages = nvps < 2 ? NULL : cpu_alloc_pages(5);
 	cpu_irq_install(VP_SINT_VECTOR, ipi_isr, NULL, false);
@@ -373,12 +427,13 @@ void hv_vp_checks(const struct hv_info *hv)
 	cpu_irq_install(IPI_VECTOR, ipi_isr, NULL, false);
 	*(uint64_t *)(pages + 3 * PAGE_SIZE) = TLB_OLD;
 	*(uint64_t *)(pages + 4 * PAGE_SIZE) = TLB_NEW;
-	for (unsigned f = 0; f < 6; f++) {
-		bool ipi = f < 2, ex = calls[f].code >= HV_CALL_FLUSH_SPACE_EX;
+	for (unsigned f = 0; f < sizeof(calls) / sizeof(calls[0]); f++) {
+		bool ipi = calls[f].code == HV_CALL_SEND_IPI || calls[f].code == HV_CALL_SEND_IPI_EX, ex = calls[f].code >= HV_CALL_FLUSH_SPACE_EX;
 		/* KVM hv_check_hypercall_access(): each call follows leaf 0x40000004's hints */
 		const char *no = why ? why
 			: !(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ? "not hinted"
 			: ex && !(rec & HV_REC_EX_PROCESSOR_MASKS) ? "Ex masks not hinted"
+			: calls[f].xmm && !(hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) ? "XMM input not advertised"
 			: NULL;
 
 		if (!no && !ipi && !va && !(va = cpu_tlb_test_map(page_pa(3))))
@@ -386,8 +441,8 @@ void hv_vp_checks(const struct hv_info *hv)
 		if (no)
 			check(calls[f].id, CHECK_SKIP, "%s", no);
 		else if (ipi)
-			check_ipi(calls[f].id, ex);
+			check_ipi(calls[f].id, ex, calls[f].xmm);
 		else
-			check_flush(calls[f].id, calls[f].code, va);
+			check_flush(calls[f].id, calls[f].code, va, calls[f].xmm);
 	}
 }

@@ -6,7 +6,10 @@
  * on the VPs named (TLFS HvCallSendSyntheticClusterIpi{,Ex},
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}; KVM kvm_hv_send_ipi() and
  * kvm_hv_flush_tlb()), and each VP keeps its own translation of the
- * guest's test page until one is flushed.
+ * guest's test page until one is flushed.  With the fast bit, all but
+ * HvCallSendSyntheticClusterIpi take XMM input (TLFS XMM fast hypercalls;
+ * KVM is_xmm_fast_hypercall()): RDX, R8, then XMM0-XMM5, the input block's
+ * 112 bytes in order.
  */
 #include <string.h>
 
@@ -229,7 +232,7 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 	unsigned reps = (control >> HV_HYPERCALL_REP_COUNT_SHIFT) & 0xfff;
 	uint32_t rec = sim.profile->recommendations;
 	const uint64_t *in;
-	uint64_t mask;
+	uint64_t mask, xmm[14] = { input, output };
 
 	/* KVM hv_check_hypercall_access() with hv-enforce-cpuid, as Hyper-V: the hints grant */
 	if (!(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ||
@@ -241,9 +244,23 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		send_ipi((uint32_t)input, output);
 		return HV_STATUS_SUCCESS;
 	}
-	if (fast || (input & 7) || (list != (reps > 0)))
+	if (fast) {
+		/*
+		 * KVM kvm_hv_hypercall() with hv-enforce-cpuid: #UD for XMM input
+		 * CPUID 0x40000003 EDX bit 4 does not grant; without it KVM reads
+		 * the XMM registers anyway.
+		 */
+		if (!(sim.profile->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) &&
+		    !sim_quirk[QUIRK_KVM_UNENFORCED_HYPERCALLS] && !sim_mb_fire(MB_XMM_UNGATED))
+			return CPU_HYPERCALL_UD;
+		if (sim_xmm && !sim_mb_fire(MB_XMM_INPUT_IGNORED))
+			memcpy(xmm + 2, sim_xmm, 12 * sizeof(uint64_t));
+	} else if (input & 7) {
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	in = sim_gpa(input, 64);
+	}
+	if (list != (reps > 0))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	in = fast ? xmm : sim_gpa(input, 64);
 	if (!in)
 		return HV_STATUS_INVALID_PARAMETER;
 	if (ipi) {
