@@ -26,7 +26,8 @@
 #define VP_SINT 2
 #define VP_SINT_VECTOR 0x42
 #define STIMER_DELAY_100NS 20000     /* 2 ms */
-#define STIMER_WAIT_NS 1000000000ull
+#define STIMER_WAIT_NS 1000000000ull  /* for all of an AP's timers */
+#define STIMER_BUSY_MARK 0xb5b5u     /* timer index of the guest's own message in the busy slot */
 #define XMM_INPUT_BYTES 112          /* RDX, R8, XMM0-XMM5 */
 
 static struct per_vp {
@@ -34,7 +35,8 @@ static struct per_vp {
 	bool up;                     /* started and ran the probe */
 	bool index_gp;
 	uint32_t synic_bad;          /* a SynIC MSR that did not keep its value */
-	uint8_t stimer;              /* 0 ok, 1 no timer message, 2 no interrupt with it */
+	uint8_t stimer;              /* 0 ok, else timer << 4 | 1 no message, 2 no interrupt, 3 wrong index */
+	uint8_t busy;                /* 0 ok, 1 no MessagePending, 2 busy slot overwritten, 3 nothing after EOM */
 } per[CPU_MAX_VPS];
 static const struct hv_info *hvi;
 static unsigned nvps;
@@ -52,29 +54,58 @@ static uint64_t page_pa(unsigned i)
 }
 
 /*
- * On an AP with its SynIC enabled: synthetic timer 0, one-shot 2 ms ahead,
- * must put a TimerExpired message in this AP's SINT2 slot and interrupt
- * this AP (TLFS §12.5: timers are per VP and signal their own VP's SINTx;
- * kvm-unit-tests hyperv_stimer.c runs its timers on every CPU).
+ * On an AP with its SynIC enabled: synthetic timers 0-3 one after another,
+ * each one-shot 2 ms ahead, must each put a TimerExpired message naming
+ * that timer in this AP's SINT2 slot and interrupt this AP (TLFS §12.5:
+ * timers are per VP and signal their own VP's SINTx; kvm-unit-tests
+ * hyperv_stimer.c runs its timers on every CPU).  Then timer 0 again into
+ * a slot the guest holds busy (@p->busy): hyperv_stimer.c's
+ * stimer_test_one_shot_busy().
  */
 static void stimer_body(struct per_vp *p)
 {
 	volatile struct hv_message *m = (void *)(pages + PAGE_SIZE + VP_SINT * HV_MESSAGE_SIZE);
+	volatile struct hv_timer_message *tm = (volatile void *)m->payload;
 	volatile uint32_t *irqs = &ipi_seen[p - per];
-	uint64_t now = 0, t0 = cpu_now_ns();
+	uint64_t now = 0, end = cpu_now_ns() + STIMER_WAIT_NS;
 
 	cpu_wrmsr(HV_MSR_SINT0 + VP_SINT, VP_SINT_VECTOR);
-	cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
-	synic_stimer_program(0, now + STIMER_DELAY_100NS,
-			     HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT, false);
-	while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || !*irqs) &&
-	       cpu_now_ns() - t0 < STIMER_WAIT_NS)
-		cpu_wait(1000000);
-	p->stimer = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : !*irqs ? 2 : 0;
-	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
-	m->header.message_type = HV_MESSAGE_TYPE_NONE;
-	if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
-		cpu_wrmsr(HV_MSR_EOM, 0);
+	for (unsigned n = 0; n < 5 && !p->stimer && !p->busy; n++) {
+		unsigned t = n & 3;
+		uint32_t seen = *irqs;
+		uint8_t r;
+
+		if (n == 4) { /* a message the guest has not taken yet */
+			m->header.flags = 0;
+			tm->timer_index = STIMER_BUSY_MARK;
+			m->header.message_type = HV_MESSAGE_TYPE_TIMER_EXPIRED;
+		}
+		cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
+		synic_stimer_program(t, now + STIMER_DELAY_100NS,
+				     HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT, false);
+		if (n == 4) {
+			while (!(m->header.flags & HV_MESSAGE_FLAG_PENDING) && tm->timer_index == STIMER_BUSY_MARK &&
+			       cpu_now_ns() < end)
+				cpu_wait(1000000);
+			p->busy = tm->timer_index != STIMER_BUSY_MARK ? 2
+				: !(m->header.flags & HV_MESSAGE_FLAG_PENDING) ? 1 : 0;
+			m->header.message_type = HV_MESSAGE_TYPE_NONE;
+			cpu_wrmsr(HV_MSR_EOM, 0);
+		}
+		while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || *irqs == seen) &&
+		       cpu_now_ns() < end)
+			cpu_wait(1000000);
+		r = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : *irqs == seen ? 2
+		  : tm->timer_index != t ? 3 : 0;
+		if (n < 4)
+			p->stimer = r ? (uint8_t)(t << 4 | r) : 0;
+		else if (!p->busy && r)
+			p->busy = 3;
+		cpu_wrmsr(HV_MSR_STIMER0_CONFIG + 2 * t, 0);
+		m->header.message_type = HV_MESSAGE_TYPE_NONE;
+		if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
+			cpu_wrmsr(HV_MSR_EOM, 0);
+	}
 }
 
 /*
@@ -202,14 +233,39 @@ static void check_synic(const struct hv_info *hv)
 	check("hv.vp.synic", CHECK_PASS, "programmable on %u APs", nvps - 1);
 	if (!granted(hv, "hv.vp.stimer", HV_PRIV_SYNTH_TIMERS, "AccessSyntheticTimerRegs"))
 		return;
-	for (unsigned i = 1; i < nvps; i++)
-		/* TLFS §12.5: a VP's timer signals that VP's SINTx (message, then interrupt) */
-		if (per[i].up && per[i].stimer) {
-			check("hv.vp.stimer", CHECK_FAIL, "processor %u: %s", i,
-			      per[i].stimer == 1 ? "no TimerExpired message in 1 s" : "no interrupt");
+	for (unsigned i = 1; i < nvps; i++) {
+		static const char *const why[] = { "no TimerExpired message in 1 s", "no interrupt",
+						   "its message names another timer" };
+		unsigned r = per[i].stimer & 15;
+
+		/*
+		 * TLFS §12.5: a VP's timer signals that VP's SINTx (message, then
+		 * interrupt); the message's TimerIndex names the timer (KVM
+		 * stimer_prepare_msg()).
+		 */
+		if (per[i].up && r) {
+			check("hv.vp.stimer", CHECK_FAIL, "processor %u, timer %u: %s", i, per[i].stimer >> 4, why[r - 1]);
 			return;
 		}
-	check("hv.vp.stimer", CHECK_PASS, "message and interrupt on %u APs", nvps - 1);
+	}
+	check("hv.vp.stimer", CHECK_PASS, "timers 0-3: message and interrupt on %u APs", nvps - 1);
+	for (unsigned i = 1; i < nvps; i++) {
+		static const char *const why[] = { "no MessagePending in 1 s", "the message was overwritten",
+						   "no timer message after EOM" };
+
+		/*
+		 * TLFS (SynIC message slots): a message that finds its slot busy is
+		 * not written; the host sets MessagePending and delivers after the
+		 * guest frees the slot and writes EOM.  KVM synic_deliver_msg() and
+		 * kvm_hv_notify_acked_sint(); kvm-unit-tests hyperv_stimer.c
+		 * stimer_test_one_shot_busy().
+		 */
+		if (per[i].up && per[i].busy) {
+			check("hv.vp.stimer_busy", CHECK_FAIL, "processor %u: %s", i, why[per[i].busy - 1]);
+			return;
+		}
+	}
+	check("hv.vp.stimer_busy", CHECK_PASS, "pending, then delivered after EOM, on %u APs", nvps - 1);
 }
 
 
@@ -341,19 +397,17 @@ static void check_flush(const char *id, uint16_t code, uint64_t va, bool xmm)
  * hv.access.xmm_input: a host that grants the flush call but not XMM input
  * (CPUID 0x40000003 EDX bit 4 clear) must not take an XMM fast flush.
  */
-static void check_xmm_gate(const struct hv_info *hv)
+static void check_xmm_gate(const struct hv_info *hv, uint64_t hc)
 {
 	static const char id[] = "hv.access.xmm_input";
-	uint64_t in[14] = { 0, HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | HV_FLUSH_ALL_PROCESSORS }, hc = 0, r;
+	uint64_t in[14] = { 0, HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | HV_FLUSH_ALL_PROCESSORS }, r;
 	bool enforced = policy_enforces_cpuid();
+	const char *no = hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT ? "XMM input advertised (the _xmm checks use it)"
+		: !(hc & HV_MSR_ENABLE) || !(hv->recommendations & HV_REC_REMOTE_TLB_FLUSH) ? "no flush call to try it with"
+		: NULL;
 
-	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
-	if (hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) {
-		check(id, CHECK_SKIP, "XMM input advertised (the _xmm checks use it)");
-		return;
-	}
-	if (!(hc & HV_MSR_ENABLE) || !(hv->recommendations & HV_REC_REMOTE_TLB_FLUSH)) {
-		check(id, CHECK_SKIP, "no flush call to try it with");
+	if (no) {
+		check(id, CHECK_SKIP, "%s", no);
 		return;
 	}
 	r = cpu_hypercall_xmm(HV_CALL_FLUSH_SPACE | HV_HYPERCALL_FAST, in);
@@ -395,7 +449,8 @@ void hv_vp_checks(const struct hv_info *hv)
 	bool named;
 
 	hvi = hv;
-	check_xmm_gate(hv);
+	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
+	check_xmm_gate(hv, hc);
 	nvps = cpu_vp_count();
 	pages = nvps < 2 ? NULL : cpu_alloc_pages(5);
 	cpu_irq_install(VP_SINT_VECTOR, ipi_isr, NULL, false);
@@ -421,7 +476,6 @@ void hv_vp_checks(const struct hv_info *hv)
 	check_runtime(hv);
 	check_synic(hv);
 
-	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
 	why = !(hc & HV_MSR_ENABLE) ? "no hypercall page" : up < 2 ? "one virtual processor"
 	    : !named ? "no usable VP indices" : NULL;
 	cpu_irq_install(IPI_VECTOR, ipi_isr, NULL, false);

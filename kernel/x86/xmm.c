@@ -16,16 +16,15 @@ uint64_t cpu_hypercall_xmm(uint64_t control, const uint64_t in[14])
 }
 
 /*
- * A #UD from the hypercall page called by x86_hypercall_xmm (its return
- * address on top of the stack): KVM with hv-enforce-cpuid answers an XMM
- * fast hypercall the guest was not granted that way (arch/x86/kvm/hyperv.c
- * kvm_hv_hypercall()).  Return to the stub with CPU_HYPERCALL_UD.
+ * A #UD with x86_hypercall_xmm's return address on top of the stack: only
+ * the hypercall page it called raises that (the page's code pushes
+ * nothing), as KVM with hv-enforce-cpuid answers an XMM fast hypercall the
+ * guest was not granted (arch/x86/kvm/hyperv.c kvm_hv_hypercall()).
+ * Return to the stub with CPU_HYPERCALL_UD.
  */
 bool x86_hypercall_xmm_fixup(struct trap_frame *f)
 {
-	uintptr_t page = (uintptr_t)cpu_hypercall_page();
-
-	if (!page || f->rip - page >= PAGE_SIZE || *(uint64_t *)f->rsp != (uintptr_t)x86_hypercall_xmm_ret)
+	if (*(uint64_t *)f->rsp != (uintptr_t)x86_hypercall_xmm_ret)
 		return false;
 	f->rip = (uintptr_t)x86_hypercall_xmm_ret;
 	f->rsp += 8;
