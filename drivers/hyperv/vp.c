@@ -29,6 +29,7 @@
 #define STIMER_WAIT_NS 1000000000ull  /* for all of an AP's timers */
 #define STIMER_BUSY_MARK 0xb5b5u     /* timer index of the guest's own message in the busy slot */
 #define XMM_INPUT_BYTES 112          /* RDX, R8, XMM0-XMM5 */
+#define CALLS_XMM 6                  /* hv_vp_checks(): the first XMM form in its list */
 
 static struct per_vp {
 	uint64_t index, rt0, rt1, tlb;
@@ -235,7 +236,7 @@ static void check_synic(const struct hv_info *hv)
 		return;
 	for (unsigned i = 1; i < nvps; i++) {
 		static const char *const why[] = { "no TimerExpired message in 1 s", "no interrupt",
-						   "its message names another timer" };
+						   "wrong TimerIndex" };
 		unsigned r = per[i].stimer & 15;
 
 		/*
@@ -250,8 +251,8 @@ static void check_synic(const struct hv_info *hv)
 	}
 	check("hv.vp.stimer", CHECK_PASS, "timers 0-3: message and interrupt on %u APs", nvps - 1);
 	for (unsigned i = 1; i < nvps; i++) {
-		static const char *const why[] = { "no MessagePending in 1 s", "the message was overwritten",
-						   "no timer message after EOM" };
+		static const char *const why[] = { "no MessagePending in 1 s", "slot overwritten",
+						   "nothing after EOM" };
 
 		/*
 		 * TLFS (SynIC message slots): a message that finds its slot busy is
@@ -265,7 +266,7 @@ static void check_synic(const struct hv_info *hv)
 			return;
 		}
 	}
-	check("hv.vp.stimer_busy", CHECK_PASS, "pending, then delivered after EOM, on %u APs", nvps - 1);
+	check("hv.vp.stimer_busy", CHECK_PASS, "sent after EOM on %u APs", nvps - 1);
 }
 
 
@@ -299,7 +300,7 @@ static bool call(const char *id, uint64_t ctl, bool xmm, uint16_t st)
 
 	/* TLFS: XMM input may be used where CPUID 0x40000003 EDX bit 4 grants it */
 	if (r == CPU_HYPERCALL_UD)
-		check(id, CHECK_FAIL, "#UD although XMM input is advertised");
+		check(id, CHECK_FAIL, "raised #UD");
 	/* TLFS: SUCCESS for a valid vector / flush and VP set */
 	else if ((uint16_t)r)
 		check(id, CHECK_FAIL, "returned %s", hv_status_name((uint16_t)r));
@@ -402,8 +403,8 @@ static void check_xmm_gate(const struct hv_info *hv, uint64_t hc)
 	static const char id[] = "hv.access.xmm_input";
 	uint64_t in[14] = { 0, HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | HV_FLUSH_ALL_PROCESSORS }, r;
 	bool enforced = policy_enforces_cpuid();
-	const char *no = hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT ? "XMM input advertised (the _xmm checks use it)"
-		: !(hc & HV_MSR_ENABLE) || !(hv->recommendations & HV_REC_REMOTE_TLB_FLUSH) ? "no flush call to try it with"
+	const char *no = hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT ? "XMM input advertised"
+		: !(hc & HV_MSR_ENABLE) || !(hv->recommendations & HV_REC_REMOTE_TLB_FLUSH) ? "flush not hinted"
 		: NULL;
 
 	if (no) {
@@ -419,28 +420,22 @@ static void check_xmm_gate(const struct hv_info *hv, uint64_t hc)
 		 * fast call without the bit (selftest hyperv_features.c checks it);
 		 * without hv-enforce-cpuid KVM reads XMM anyway: WARN, as access.c.
 		 */
-		check(id, enforced ? CHECK_FAIL : CHECK_WARN, "an XMM fast flush without EDX bit 4 succeeded%s",
-		      enforced ? "" : " (unenforced)");
+		check(id, enforced ? CHECK_FAIL : CHECK_WARN, "XMM flush taken%s",
+		      enforced ? "" : ", unenforced");
 }
 
 void hv_vp_checks(const struct hv_info *hv)
 {
-	static const struct {
-		const char *id;
-		uint16_t code;
-		bool xmm;
-	} calls[] = {
-		{ "hv.ipi.cluster", HV_CALL_SEND_IPI, false },
-		{ "hv.ipi.cluster_ex", HV_CALL_SEND_IPI_EX, false },
-		{ "hv.tlb.flush", HV_CALL_FLUSH_SPACE, false },
-		{ "hv.tlb.flush_list", HV_CALL_FLUSH_LIST, false },
-		{ "hv.tlb.flush_ex", HV_CALL_FLUSH_SPACE_EX, false },
-		{ "hv.tlb.flush_list_ex", HV_CALL_FLUSH_LIST_EX, false },
-		{ "hv.ipi.cluster_ex_xmm", HV_CALL_SEND_IPI_EX, true },
-		{ "hv.tlb.flush_xmm", HV_CALL_FLUSH_SPACE, true },
-		{ "hv.tlb.flush_list_xmm", HV_CALL_FLUSH_LIST, true },
-		{ "hv.tlb.flush_ex_xmm", HV_CALL_FLUSH_SPACE_EX, true },
-		{ "hv.tlb.flush_list_ex_xmm", HV_CALL_FLUSH_LIST_EX, true },
+	/* the calls across VPs; from CALLS_XMM on, the XMM-capable ones again as XMM fast calls */
+	static const char *const id[] = {
+		"hv.ipi.cluster", "hv.ipi.cluster_ex", "hv.tlb.flush", "hv.tlb.flush_list", "hv.tlb.flush_ex",
+		"hv.tlb.flush_list_ex", "hv.ipi.cluster_ex_xmm", "hv.tlb.flush_xmm", "hv.tlb.flush_list_xmm",
+		"hv.tlb.flush_ex_xmm", "hv.tlb.flush_list_ex_xmm",
+	};
+	static const uint8_t code[] = {
+		HV_CALL_SEND_IPI, HV_CALL_SEND_IPI_EX, HV_CALL_FLUSH_SPACE, HV_CALL_FLUSH_LIST,
+		HV_CALL_FLUSH_SPACE_EX, HV_CALL_FLUSH_LIST_EX, HV_CALL_SEND_IPI_EX, HV_CALL_FLUSH_SPACE,
+		HV_CALL_FLUSH_LIST, HV_CALL_FLUSH_SPACE_EX, HV_CALL_FLUSH_LIST_EX,
 	};
 	uint64_t hc = 0, va = 0;
 	unsigned up = 0, down = 0;
@@ -481,22 +476,23 @@ void hv_vp_checks(const struct hv_info *hv)
 	cpu_irq_install(IPI_VECTOR, ipi_isr, NULL, false);
 	*(uint64_t *)(pages + 3 * PAGE_SIZE) = TLB_OLD;
 	*(uint64_t *)(pages + 4 * PAGE_SIZE) = TLB_NEW;
-	for (unsigned f = 0; f < sizeof(calls) / sizeof(calls[0]); f++) {
-		bool ipi = calls[f].code == HV_CALL_SEND_IPI || calls[f].code == HV_CALL_SEND_IPI_EX, ex = calls[f].code >= HV_CALL_FLUSH_SPACE_EX;
+	for (unsigned f = 0; f < sizeof(code); f++) {
+		bool ipi = code[f] == HV_CALL_SEND_IPI || code[f] == HV_CALL_SEND_IPI_EX;
+		bool ex = code[f] >= HV_CALL_FLUSH_SPACE_EX, xmm = f >= CALLS_XMM;
 		/* KVM hv_check_hypercall_access(): each call follows leaf 0x40000004's hints */
 		const char *no = why ? why
 			: !(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ? "not hinted"
 			: ex && !(rec & HV_REC_EX_PROCESSOR_MASKS) ? "Ex masks not hinted"
-			: calls[f].xmm && !(hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) ? "XMM input not advertised"
+			: xmm && !(hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) ? "no XMM input"
 			: NULL;
 
 		if (!no && !ipi && !va && !(va = cpu_tlb_test_map(page_pa(3))))
 			no = "no test mapping";
 		if (no)
-			check(calls[f].id, CHECK_SKIP, "%s", no);
+			check(id[f], CHECK_SKIP, "%s", no);
 		else if (ipi)
-			check_ipi(calls[f].id, ex, calls[f].xmm);
+			check_ipi(id[f], ex, xmm);
 		else
-			check_flush(calls[f].id, calls[f].code, va, calls[f].xmm);
+			check_flush(id[f], code[f], va, xmm);
 	}
 }
