@@ -298,7 +298,10 @@ static bool call(const char *id, uint64_t ctl, bool xmm, uint16_t st)
 	uint64_t r = !ctl ? st : xmm ? cpu_hypercall_xmm(ctl | HV_HYPERCALL_FAST, (uint64_t *)pages)
 			   : cpu_hypercall(ctl, page_pa(0), 0);
 
-	/* TLFS: XMM input may be used where CPUID 0x40000003 EDX bit 4 grants it */
+	/*
+	 * TLFS XMM fast hypercalls: XMM input may be used where CPUID 0x40000003
+	 * EDX bit 4 says so (KVM is_xmm_fast_hypercall(): these five calls)
+	 */
 	if (r == CPU_HYPERCALL_UD)
 		check(id, CHECK_FAIL, "raised #UD");
 	/* TLFS: SUCCESS for a valid vector / flush and VP set */
