@@ -143,4 +143,16 @@ int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
 uint64_t cpu_tlb_test_map(uint64_t pa);
 uint64_t cpu_tlb_test_read(void);
 
+/* ---- xmm: XMM fast hypercall input (kernel/x86/entry.asm; hvsim: hyperv/cpu.c) ---- */
+
+/* What cpu_hypercall_xmm() returns when the call raised #UD instead of returning. */
+#define CPU_HYPERCALL_UD (~0ull)
+/*
+ * A fast hypercall with XMM input (TLFS: XMM fast hypercalls, CPUID
+ * 0x40000003 EDX bit 4): RCX = @control, RDX = in[0], R8 = in[1], XMM0..XMM5
+ * = in[2..13] (each register's low half first: the 112 bytes lie as in
+ * memory).  Returns RAX, or CPU_HYPERCALL_UD.
+ */
+uint64_t cpu_hypercall_xmm(uint64_t control, const uint64_t in[14]);
+
 #endif

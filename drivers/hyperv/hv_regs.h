@@ -216,4 +216,7 @@ struct hv_flush_input {
 };
 _Static_assert(sizeof(struct hv_flush_input) == 24, "HvCallFlushVirtualAddressSpace input");
 
+/* ---- xmm: XMM fast hypercall input (drivers/hyperv/vp.c) ---- */
+#define HV_FLUSH_ALL_PROCESSORS (1ull << 0)   /* flags of the flush calls: every VP */
+
 #endif

@@ -5,12 +5,15 @@
  * Bodies run on the APs through cpu_on_vp(); the BSP decides every verdict.
  * Models: KVM selftests hyperv_ipi.c and hyperv_tlb_flush.c, and
  * kvm-unit-tests x86/hyperv_synic.c (the SynIC set up on every CPU).
+ * Each XMM-capable call is made twice where the host advertises XMM input:
+ * its input block in memory, and the same 112 bytes as XMM fast input.
  */
 #include "drivers/hyperv/hv_cpuid.h"
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/hypercall.h"
 #include "drivers/hyperv/synic.h"
 #include "kernel/cpu.h"
+#include "kernel/policy.h"
 #include "lib/report.h"
 #include "lib/str.h"
 
@@ -23,14 +26,18 @@
 #define VP_SINT 2
 #define VP_SINT_VECTOR 0x42
 #define STIMER_DELAY_100NS 20000     /* 2 ms */
-#define STIMER_WAIT_NS 1000000000ull
+#define STIMER_WAIT_NS 1000000000ull  /* for all of an AP's timers */
+#define STIMER_BUSY_MARK 0xb5b5u     /* timer index of the guest's own message in the busy slot */
+#define XMM_INPUT_BYTES 112          /* RDX, R8, XMM0-XMM5 */
+#define CALLS_XMM 6                  /* hv_vp_checks(): the first XMM form in its list */
 
 static struct per_vp {
 	uint64_t index, rt0, rt1, tlb;
 	bool up;                     /* started and ran the probe */
 	bool index_gp;
 	uint32_t synic_bad;          /* a SynIC MSR that did not keep its value */
-	uint8_t stimer;              /* 0 ok, 1 no timer message, 2 no interrupt with it */
+	uint8_t stimer;              /* 0 ok, else timer << 4 | 1 no message, 2 no interrupt, 3 wrong index */
+	uint8_t busy;                /* 0 ok, 1 no MessagePending, 2 busy slot overwritten, 3 nothing after EOM */
 } per[CPU_MAX_VPS];
 static const struct hv_info *hvi;
 static unsigned nvps;
@@ -48,29 +55,58 @@ static uint64_t page_pa(unsigned i)
 }
 
 /*
- * On an AP with its SynIC enabled: synthetic timer 0, one-shot 2 ms ahead,
- * must put a TimerExpired message in this AP's SINT2 slot and interrupt
- * this AP (TLFS §12.5: timers are per VP and signal their own VP's SINTx;
- * kvm-unit-tests hyperv_stimer.c runs its timers on every CPU).
+ * On an AP with its SynIC enabled: synthetic timers 0-3 one after another,
+ * each one-shot 2 ms ahead, must each put a TimerExpired message naming
+ * that timer in this AP's SINT2 slot and interrupt this AP (TLFS §12.5:
+ * timers are per VP and signal their own VP's SINTx; kvm-unit-tests
+ * hyperv_stimer.c runs its timers on every CPU).  Then timer 0 again into
+ * a slot the guest holds busy (@p->busy): hyperv_stimer.c's
+ * stimer_test_one_shot_busy().
  */
 static void stimer_body(struct per_vp *p)
 {
 	volatile struct hv_message *m = (void *)(pages + PAGE_SIZE + VP_SINT * HV_MESSAGE_SIZE);
+	volatile struct hv_timer_message *tm = (volatile void *)m->payload;
 	volatile uint32_t *irqs = &ipi_seen[p - per];
-	uint64_t now = 0, t0 = cpu_now_ns();
+	uint64_t now = 0, end = cpu_now_ns() + STIMER_WAIT_NS;
 
 	cpu_wrmsr(HV_MSR_SINT0 + VP_SINT, VP_SINT_VECTOR);
-	cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
-	synic_stimer_program(0, now + STIMER_DELAY_100NS,
-			     HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT, false);
-	while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || !*irqs) &&
-	       cpu_now_ns() - t0 < STIMER_WAIT_NS)
-		cpu_wait(1000000);
-	p->stimer = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : !*irqs ? 2 : 0;
-	cpu_wrmsr(HV_MSR_STIMER0_CONFIG, 0);
-	m->header.message_type = HV_MESSAGE_TYPE_NONE;
-	if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
-		cpu_wrmsr(HV_MSR_EOM, 0);
+	for (unsigned n = 0; n < 5 && !p->stimer && !p->busy; n++) {
+		unsigned t = n & 3;
+		uint32_t seen = *irqs;
+		uint8_t r;
+
+		if (n == 4) { /* a message the guest has not taken yet */
+			m->header.flags = 0;
+			tm->timer_index = STIMER_BUSY_MARK;
+			m->header.message_type = HV_MESSAGE_TYPE_TIMER_EXPIRED;
+		}
+		cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
+		synic_stimer_program(t, now + STIMER_DELAY_100NS,
+				     HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT, false);
+		if (n == 4) {
+			while (!(m->header.flags & HV_MESSAGE_FLAG_PENDING) && tm->timer_index == STIMER_BUSY_MARK &&
+			       cpu_now_ns() < end)
+				cpu_wait(1000000);
+			p->busy = tm->timer_index != STIMER_BUSY_MARK ? 2
+				: !(m->header.flags & HV_MESSAGE_FLAG_PENDING) ? 1 : 0;
+			m->header.message_type = HV_MESSAGE_TYPE_NONE;
+			cpu_wrmsr(HV_MSR_EOM, 0);
+		}
+		while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || *irqs == seen) &&
+		       cpu_now_ns() < end)
+			cpu_wait(1000000);
+		r = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : *irqs == seen ? 2
+		  : tm->timer_index != t ? 3 : 0;
+		if (n < 4)
+			p->stimer = r ? (uint8_t)(t << 4 | r) : 0;
+		else if (!p->busy && r)
+			p->busy = 3;
+		cpu_wrmsr(HV_MSR_STIMER0_CONFIG + 2 * t, 0);
+		m->header.message_type = HV_MESSAGE_TYPE_NONE;
+		if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
+			cpu_wrmsr(HV_MSR_EOM, 0);
+	}
 }
 
 /*
@@ -198,14 +234,39 @@ static void check_synic(const struct hv_info *hv)
 	check("hv.vp.synic", CHECK_PASS, "programmable on %u APs", nvps - 1);
 	if (!granted(hv, "hv.vp.stimer", HV_PRIV_SYNTH_TIMERS, "AccessSyntheticTimerRegs"))
 		return;
-	for (unsigned i = 1; i < nvps; i++)
-		/* TLFS §12.5: a VP's timer signals that VP's SINTx (message, then interrupt) */
-		if (per[i].up && per[i].stimer) {
-			check("hv.vp.stimer", CHECK_FAIL, "processor %u: %s", i,
-			      per[i].stimer == 1 ? "no TimerExpired message in 1 s" : "no interrupt");
+	for (unsigned i = 1; i < nvps; i++) {
+		static const char *const why[] = { "no TimerExpired message in 1 s", "no interrupt",
+						   "wrong TimerIndex" };
+		unsigned r = per[i].stimer & 15;
+
+		/*
+		 * TLFS §12.5: a VP's timer signals that VP's SINTx (message, then
+		 * interrupt); the message's TimerIndex names the timer (KVM
+		 * stimer_prepare_msg()).
+		 */
+		if (per[i].up && r) {
+			check("hv.vp.stimer", CHECK_FAIL, "processor %u, timer %u: %s", i, per[i].stimer >> 4, why[r - 1]);
 			return;
 		}
-	check("hv.vp.stimer", CHECK_PASS, "message and interrupt on %u APs", nvps - 1);
+	}
+	check("hv.vp.stimer", CHECK_PASS, "timers 0-3: message and interrupt on %u APs", nvps - 1);
+	for (unsigned i = 1; i < nvps; i++) {
+		static const char *const why[] = { "no MessagePending in 1 s", "slot overwritten",
+						   "nothing after EOM" };
+
+		/*
+		 * TLFS (SynIC message slots): a message that finds its slot busy is
+		 * not written; the host sets MessagePending and delivers after the
+		 * guest frees the slot and writes EOM.  KVM synic_deliver_msg() and
+		 * kvm_hv_notify_acked_sint(); kvm-unit-tests hyperv_stimer.c
+		 * stimer_test_one_shot_busy().
+		 */
+		if (per[i].up && per[i].busy) {
+			check("hv.vp.stimer_busy", CHECK_FAIL, "processor %u: %s", i, why[per[i].busy - 1]);
+			return;
+		}
+	}
+	check("hv.vp.stimer_busy", CHECK_PASS, "sent after EOM on %u APs", nvps - 1);
 }
 
 
@@ -226,30 +287,48 @@ static bool targeted(unsigned i, uint64_t mask)
 }
 
 /*
- * hv.ipi.cluster(_ex): vector IPI_VECTOR sent to every VP, the sender
+ * Make call @ctl with its input block at page 0: in memory, or (@xmm) the
+ * same 112 bytes as XMM fast input (TLFS: XMM fast hypercalls; KVM
+ * kvm_hv_hypercall() reads XMM0-XMM5 for the flush calls and SendIPIEx).
+ * @ctl 0: the call was made already and answered @st.  False (and @id
+ * failed) unless it succeeded.
+ */
+static bool call(const char *id, uint64_t ctl, bool xmm, uint16_t st)
+{
+	uint64_t r = !ctl ? st : xmm ? cpu_hypercall_xmm(ctl | HV_HYPERCALL_FAST, (uint64_t *)pages)
+			   : cpu_hypercall(ctl, page_pa(0), 0);
+
+	/*
+	 * TLFS XMM fast hypercalls: XMM input may be used where CPUID 0x40000003
+	 * EDX bit 4 says so (KVM is_xmm_fast_hypercall(): these five calls)
+	 */
+	if (r == CPU_HYPERCALL_UD)
+		check(id, CHECK_FAIL, "raised #UD");
+	/* TLFS: SUCCESS for a valid vector / flush and VP set */
+	else if ((uint16_t)r)
+		check(id, CHECK_FAIL, "returned %s", hv_status_name((uint16_t)r));
+	return r != CPU_HYPERCALL_UD && !(uint16_t)r;
+}
+
+/*
+ * hv.ipi.cluster(_ex)(_xmm): vector IPI_VECTOR sent to every VP, the sender
  * included, must arrive exactly once on each (KVM selftest hyperv_ipi.c;
  * TLFS HvCallSendSyntheticClusterIpi / HvCallSendSyntheticClusterIpiEx).
  */
-static void check_ipi(const char *id, bool ex)
+static void check_ipi(const char *id, bool ex, bool xmm)
 {
 	struct hv_send_ipi_ex *in = (void *)pages;
 	uint64_t mask = vp_mask(true), end = cpu_now_ns() + IPI_WAIT_NS;
-	uint16_t st;
 	bool all;
 
 	memset((void *)ipi_seen, 0, sizeof(ipi_seen));
-	memset(in, 0, sizeof(*in));
+	memset(in, 0, XMM_INPUT_BYTES);
 	in->vector = IPI_VECTOR;
 	in->vp_set.valid_bank_mask = 1;
 	in->vp_set.bank = mask;
-	st = ex ? (uint16_t)cpu_hypercall(HV_CALL_SEND_IPI_EX | 1ull << HV_HYPERCALL_VARHEAD_SHIFT,
-					  page_pa(0), 0)
-		: hv_call_fast(HV_CALL_SEND_IPI, IPI_VECTOR, mask);
-	/* TLFS: SUCCESS for a valid vector and VP set */
-	if (st) {
-		check(id, CHECK_FAIL, "returned %s", hv_status_name(st));
+	if (!call(id, ex ? HV_CALL_SEND_IPI_EX | 1ull << HV_HYPERCALL_VARHEAD_SHIFT : 0, xmm,
+		  ex ? 0 : hv_call_fast(HV_CALL_SEND_IPI, IPI_VECTOR, mask)))
 		return;
-	}
 	/* until each target has it, then 10 ms more for a second delivery */
 	do {
 		all = true;
@@ -278,20 +357,19 @@ static void tlb_read(void *arg)
 }
 
 /*
- * hv.tlb.*: each AP holds a translation of the test page; the BSP points it
+ * hv.tlb.*(_xmm): each AP holds a translation of the test page; the BSP points it
  * at another page and flushes the APs' VP set by hypercall; each AP must
  * then read the new page (KVM selftest hyperv_tlb_flush.c; TLFS
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}: on return the named VPs hold
  * no stale translation).
  */
-static void check_flush(const char *id, uint16_t code, uint64_t va)
+static void check_flush(const char *id, uint16_t code, uint64_t va, bool xmm)
 {
 	uint64_t *in = (uint64_t *)pages, ctl = code, mask = vp_mask(false);
 	bool ex = code >= HV_CALL_FLUSH_SPACE_EX;
 	unsigned n = ex ? 5 : 3;
-	uint16_t st;
 
-	memset(in, 0, 64);
+	memset(in, 0, XMM_INPUT_BYTES);
 	in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
 	in[n - 1] = mask;
 	if (ex) {
@@ -306,11 +384,8 @@ static void check_flush(const char *id, uint16_t code, uint64_t va)
 		if (per[i].up)
 			cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
 	cpu_tlb_test_map(page_pa(4));
-	st = (uint16_t)cpu_hypercall(ctl, page_pa(0), 0);
-	if (st) {
-		check(id, CHECK_FAIL, "returned %s", hv_status_name(st));
+	if (!call(id, ctl, xmm, 0))
 		return;
-	}
 	for (unsigned i = 1; i < nvps; i++) {
 		per[i].tlb = 0;
 		if (per[i].up && (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
@@ -322,18 +397,48 @@ static void check_flush(const char *id, uint16_t code, uint64_t va)
 	check(id, CHECK_PASS, "%u APs see the new page", nvps - 1);
 }
 
+/*
+ * hv.access.xmm_input: a host that grants the flush call but not XMM input
+ * (CPUID 0x40000003 EDX bit 4 clear) must not take an XMM fast flush.
+ */
+static void check_xmm_gate(const struct hv_info *hv, uint64_t hc)
+{
+	static const char id[] = "hv.access.xmm_input";
+	uint64_t in[14] = { 0, HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | HV_FLUSH_ALL_PROCESSORS }, r;
+	bool enforced = policy_enforces_cpuid();
+	const char *no = hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT ? "XMM input advertised"
+		: !(hc & HV_MSR_ENABLE) || !(hv->recommendations & HV_REC_REMOTE_TLB_FLUSH) ? "flush not hinted"
+		: NULL;
+
+	if (no) {
+		check(id, CHECK_SKIP, "%s", no);
+		return;
+	}
+	r = cpu_hypercall_xmm(HV_CALL_FLUSH_SPACE | HV_HYPERCALL_FAST, in);
+	if (r == CPU_HYPERCALL_UD || (uint16_t)r)
+		check(id, CHECK_PASS, "refused: %s", r == CPU_HYPERCALL_UD ? "#UD" : hv_status_name((uint16_t)r));
+	else
+		/*
+		 * KVM kvm_hv_hypercall() with hv-enforce-cpuid raises #UD for an XMM
+		 * fast call without the bit (selftest hyperv_features.c checks it);
+		 * without hv-enforce-cpuid KVM reads XMM anyway: WARN, as access.c.
+		 */
+		check(id, enforced ? CHECK_FAIL : CHECK_WARN, "XMM flush taken%s",
+		      enforced ? "" : ", unenforced");
+}
+
 void hv_vp_checks(const struct hv_info *hv)
 {
-	static const struct {
-		const char *id;
-		uint16_t code;
-	} calls[] = {
-		{ "hv.ipi.cluster", HV_CALL_SEND_IPI },
-		{ "hv.ipi.cluster_ex", HV_CALL_SEND_IPI_EX },
-		{ "hv.tlb.flush", HV_CALL_FLUSH_SPACE },
-		{ "hv.tlb.flush_list", HV_CALL_FLUSH_LIST },
-		{ "hv.tlb.flush_ex", HV_CALL_FLUSH_SPACE_EX },
-		{ "hv.tlb.flush_list_ex", HV_CALL_FLUSH_LIST_EX },
+	/* the calls across VPs; from CALLS_XMM on, the XMM-capable ones again as XMM fast calls */
+	static const char *const id[] = {
+		"hv.ipi.cluster", "hv.ipi.cluster_ex", "hv.tlb.flush", "hv.tlb.flush_list", "hv.tlb.flush_ex",
+		"hv.tlb.flush_list_ex", "hv.ipi.cluster_ex_xmm", "hv.tlb.flush_xmm", "hv.tlb.flush_list_xmm",
+		"hv.tlb.flush_ex_xmm", "hv.tlb.flush_list_ex_xmm",
+	};
+	static const uint8_t code[] = {
+		HV_CALL_SEND_IPI, HV_CALL_SEND_IPI_EX, HV_CALL_FLUSH_SPACE, HV_CALL_FLUSH_LIST,
+		HV_CALL_FLUSH_SPACE_EX, HV_CALL_FLUSH_LIST_EX, HV_CALL_SEND_IPI_EX, HV_CALL_FLUSH_SPACE,
+		HV_CALL_FLUSH_LIST, HV_CALL_FLUSH_SPACE_EX, HV_CALL_FLUSH_LIST_EX,
 	};
 	uint64_t hc = 0, va = 0;
 	unsigned up = 0, down = 0;
@@ -342,6 +447,8 @@ void hv_vp_checks(const struct hv_info *hv)
 	bool named;
 
 	hvi = hv;
+	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
+	check_xmm_gate(hv, hc);
 	nvps = cpu_vp_count();
 	pages = nvps < 2 ? NULL : cpu_alloc_pages(5);
 	cpu_irq_install(VP_SINT_VECTOR, ipi_isr, NULL, false);
@@ -367,27 +474,28 @@ void hv_vp_checks(const struct hv_info *hv)
 	check_runtime(hv);
 	check_synic(hv);
 
-	cpu_rdmsr(HV_MSR_HYPERCALL, &hc);
 	why = !(hc & HV_MSR_ENABLE) ? "no hypercall page" : up < 2 ? "one virtual processor"
 	    : !named ? "no usable VP indices" : NULL;
 	cpu_irq_install(IPI_VECTOR, ipi_isr, NULL, false);
 	*(uint64_t *)(pages + 3 * PAGE_SIZE) = TLB_OLD;
 	*(uint64_t *)(pages + 4 * PAGE_SIZE) = TLB_NEW;
-	for (unsigned f = 0; f < 6; f++) {
-		bool ipi = f < 2, ex = calls[f].code >= HV_CALL_FLUSH_SPACE_EX;
+	for (unsigned f = 0; f < sizeof(code); f++) {
+		bool ipi = code[f] == HV_CALL_SEND_IPI || code[f] == HV_CALL_SEND_IPI_EX;
+		bool ex = code[f] >= HV_CALL_FLUSH_SPACE_EX, xmm = f >= CALLS_XMM;
 		/* KVM hv_check_hypercall_access(): each call follows leaf 0x40000004's hints */
 		const char *no = why ? why
 			: !(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ? "not hinted"
 			: ex && !(rec & HV_REC_EX_PROCESSOR_MASKS) ? "Ex masks not hinted"
+			: xmm && !(hv->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) ? "no XMM input"
 			: NULL;
 
 		if (!no && !ipi && !va && !(va = cpu_tlb_test_map(page_pa(3))))
 			no = "no test mapping";
 		if (no)
-			check(calls[f].id, CHECK_SKIP, "%s", no);
+			check(id[f], CHECK_SKIP, "%s", no);
 		else if (ipi)
-			check_ipi(calls[f].id, ex);
+			check_ipi(id[f], ex, xmm);
 		else
-			check_flush(calls[f].id, calls[f].code, va);
+			check_flush(id[f], code[f], va, xmm);
 	}
 }

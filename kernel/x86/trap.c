@@ -4,9 +4,10 @@
  * Every one of the 256 vectors has a stub (entry.asm).  Exceptions end the
  * run: the vector, error code, RIP, CR2 and every general register go to the
  * console, then a failed check "kernel.exception", a FAIL verdict and power
- * off with a non-zero status.  Two exceptions are expected and recovered:
+ * off with a non-zero status.  Three exceptions are expected and recovered:
  * #GP on the rdmsr/wrmsr of x86_*msr_safe (the MSR does not exist), and the
- * #UD of x86_dump_here (the panic path asking for a register dump).
+ * #UD of x86_dump_here (the panic path asking for a register dump), and a
+ * #UD answering an XMM fast hypercall (xmm.c).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -159,6 +160,8 @@ void x86_trap_dispatch(struct trap_frame *f)
 			f->rip += 2; /* skip the ud2 */
 			return;
 		}
+		if (f->vector == VEC_UD && x86_hypercall_xmm_fixup(f))
+			return;
 		exception(f);
 	}
 	if (irq_handlers[f->vector].fn) {

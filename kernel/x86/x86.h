@@ -150,4 +150,10 @@ void x86_console_set_mirror(void (*fn)(const char *s, size_t n));
 /* Every exception and interrupt, from entry.asm's common stub (trap.c). */
 void x86_trap_dispatch(struct trap_frame *f);
 
+/* ---- xmm: XMM fast hypercall input (xmm_stub.asm, xmm.c) ---- */
+uint64_t x86_hypercall_xmm(uint64_t control, const uint64_t in[14], void *page);
+extern char x86_hypercall_xmm_ret[];
+/* trap.c: true when @f is a #UD it recovered (the host refused an XMM call so) */
+bool x86_hypercall_xmm_fixup(struct trap_frame *f);
+
 #endif

@@ -157,4 +157,8 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output);
 /* Interrupt @vector on VP @vp: VP 0 takes it in cpu_wait, a parked AP at once (cpu.c). */
 void sim_vp_interrupt(unsigned vp, unsigned vector);
 
+/* ---- xmm: XMM fast hypercall input (hyperv/cpu.c, hyperv/vp.c) ---- */
+/* XMM0-XMM5 as the guest loaded them for the hypercall being made (12 halves); NULL: zeros. */
+extern const uint64_t *sim_xmm;
+
 #endif

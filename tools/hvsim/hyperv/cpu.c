@@ -307,3 +307,17 @@ void cpu_power_off(enum exit_status st, bool reboot)
 	/* the isa-debug-exit convention, so run.sh reads sim and QEMU alike */
 	exit(((int)st << 1) | 1);
 }
+
+/* ---- xmm: XMM fast hypercall input (kernel/cpu.h) ---- */
+const uint64_t *sim_xmm;
+
+/* The hypercall with in[2..13] as the XMM registers the host reads (hyperv/vp.c). */
+uint64_t cpu_hypercall_xmm(uint64_t control, const uint64_t in[14])
+{
+	uint64_t r;
+
+	sim_xmm = in + 2;
+	r = cpu_hypercall(control, in[0], in[1]);
+	sim_xmm = NULL;
+	return r;
+}

@@ -85,6 +85,11 @@ static const struct sim_profile profiles[] = {
 	{ "no-timers", "Hyper-V 2019 without synthetic timers", true, 0x4000000a, "Microsoft Hv",
 	  HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS & ~HV_PRIV_SYNTH_TIMERS, 0xbed7b2,
 	  0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS, NULL },
+	/* xmm: the flush and IPI calls hinted, XMM fast input (EDX bit 4) not advertised */
+	{ "hyperv-no-xmm", "Hyper-V 2019 without XMM fast hypercall input", true, 0x4000000a,
+	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS,
+	  0xbed7b2 & ~HV_FEAT_XMM_HYPERCALL_INPUT, 0x64e24, 0, 240, 320, CODE_VMCALL, WS2019_VMBUS,
+	  NULL },
 	{ "openvmm", "OpenVMM's host: its framing, message sizes and habits", true, 0x4000000a,
 	  "Microsoft Hv", HV1, { 17763, 0x000a0000, 0, 0 }, WS2019_PRIVS, 0xbed7b2, 0x64e24, 0,
 	  240, 320, CODE_VMCALL, VMBUS_VERSION_WIN10_V6_0,

@@ -6,7 +6,11 @@
  * on the VPs named (TLFS HvCallSendSyntheticClusterIpi{,Ex},
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}; KVM kvm_hv_send_ipi() and
  * kvm_hv_flush_tlb()), and each VP keeps its own translation of the
- * guest's test page until one is flushed.
+ * guest's test page until one is flushed.  An AP's timers 0-3 are its own,
+ * and a busy message slot holds their messages back until EOM.  With the fast bit, all but
+ * HvCallSendSyntheticClusterIpi take XMM input (TLFS XMM fast hypercalls;
+ * KVM is_xmm_fast_hypercall()): RDX, R8, then XMM0-XMM5, the input block's
+ * 112 bytes in order.
  */
 #include <string.h>
 
@@ -19,8 +23,9 @@ unsigned sim_vps = 1, sim_cur_vp;
 
 static struct {
 	uint64_t scontrol, simp, siefp, sint[HV_SINT_COUNT];
-	uint64_t stimer_config, stimer_count; /* timer 0 of an AP */
-	uint32_t stimer_generation;
+	uint64_t stimer_config[4], stimer_count[4]; /* an AP's synthetic timers */
+	uint32_t stimer_generation[4];
+	uint8_t stimer_pending;  /* timers whose message waits for a busy slot (MessagePending) */
 	uint64_t tlb; /* the test page's translation (a guest physical page); 0: none */
 } vp[SIM_MAX_VPS];
 static uint64_t test_pte;
@@ -84,41 +89,55 @@ uint64_t cpu_tlb_test_read(void)
 }
 
 /*
- * An AP's timer 0 expired: a TimerExpired message in its SINTx slot, then
- * the interrupt (TLFS §12.5), if its SynIC is set up and the slot is free.
- * One-shot: the timer disables itself.  @arg: generation << 8 | VP.
+ * Deliver AP @n's timer @t message: a TimerExpired message naming the timer
+ * in its SINTx slot, then the interrupt (TLFS §12.5), if its SynIC is set up.
+ * A busy slot is not written: MessagePending is set and the message waits
+ * for the guest's EOM (KVM synic_deliver_msg(), kvm_hv_notify_acked_sint()).
  */
-static void stimer_fire(uint64_t arg)
+static void stimer_deliver(unsigned n, unsigned t)
 {
-	unsigned n = arg & 0xff, sint;
-	struct hv_message *m;
-	struct hv_timer_message t = { 0 };
+	unsigned sint = (vp[n].stimer_config[t] >> HV_STIMER_SINT_SHIFT) & 0xf;
+	struct hv_message *m = sim_gpa(vp[n].simp & ~0xfffull, PAGE_SIZE);
+	struct hv_timer_message tm = { .timer_index = sim_mb_fire(MB_VP_STIMER_INDEX_WRONG) ? 0 : t };
 
-	if (arg >> 8 != vp[n].stimer_generation || sim_mb_fire(MB_VP_STIMER_SILENT))
-		return;
-	vp[n].stimer_config &= ~HV_STIMER_ENABLE;
-	sint = (vp[n].stimer_config >> HV_STIMER_SINT_SHIFT) & 0xf;
-	m = sim_gpa(vp[n].simp & ~0xfffull, PAGE_SIZE);
 	if (!(vp[n].scontrol & HV_SCONTROL_ENABLE) || !(vp[n].simp & HV_MSR_ENABLE) || !m ||
-	    (vp[n].sint[sint] & HV_SINT_MASKED) || m[sint].header.message_type)
+	    (vp[n].sint[sint] & HV_SINT_MASKED))
 		return;
-	t.expiration_time = vp[n].stimer_count;
-	t.delivery_time = sim.now_ns / 100;
-	memcpy(m[sint].payload, &t, sizeof(t));
-	m[sint].header.payload_size = sizeof(t);
+	if (m[sint].header.message_type && !sim_mb_fire(MB_VP_STIMER_BUSY_OVERWRITE)) {
+		if (!sim_mb_fire(MB_VP_STIMER_BUSY_DROPPED)) {
+			m[sint].header.flags |= HV_MESSAGE_FLAG_PENDING;
+			vp[n].stimer_pending |= 1u << t;
+		}
+		return;
+	}
+	tm.expiration_time = vp[n].stimer_count[t];
+	tm.delivery_time = sim.now_ns / 100;
+	memcpy(m[sint].payload, &tm, sizeof(tm));
+	m[sint].header.payload_size = sizeof(tm);
 	m[sint].header.message_type = HV_MESSAGE_TYPE_TIMER_EXPIRED;
 	sim_vp_interrupt(n, vp[n].sint[sint] & HV_SINT_VECTOR_MASK);
 }
 
-/* Timer 0 of the current AP (timers 1-3 and VP 0's are msr.c's); true when handled. */
+/* An AP's timer expired (one-shot: it disables itself).  @arg: generation << 16 | timer << 8 | VP. */
+static void stimer_fire(uint64_t arg)
+{
+	unsigned n = arg & 0xff, t = (arg >> 8) & 3;
+
+	if (arg >> 16 != vp[n].stimer_generation[t] || (!t && sim_mb_fire(MB_VP_STIMER_SILENT)))
+		return;
+	vp[n].stimer_config[t] &= ~HV_STIMER_ENABLE;
+	stimer_deliver(n, t);
+}
+
+/* Timers 0-3 of the current AP (VP 0's are msr.c's); true when handled. */
 static bool stimer_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 {
-	uint64_t *reg = msr == HV_MSR_STIMER0_CONFIG ? &vp[sim_cur_vp].stimer_config
-		      : msr == HV_MSR_STIMER0_COUNT  ? &vp[sim_cur_vp].stimer_count
-						     : NULL;
+	unsigned t = (msr - HV_MSR_STIMER0_CONFIG) / 2, n = sim_cur_vp;
+	uint64_t *reg;
 
-	if (!reg)
+	if (msr < HV_MSR_STIMER0_CONFIG || msr > HV_MSR_STIMER0_CONFIG + 7)
 		return false;
+	reg = msr & 1 ? &vp[n].stimer_count[t] : &vp[n].stimer_config[t];
 	if (!(sim.profile->privileges & HV_PRIV_SYNTH_TIMERS)) {
 		*ret = -1;
 		return true;
@@ -128,10 +147,11 @@ static bool stimer_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 		return true;
 	}
 	*reg = *val;
-	vp[sim_cur_vp].stimer_generation++;
-	if ((vp[sim_cur_vp].stimer_config & HV_STIMER_ENABLE) && vp[sim_cur_vp].stimer_count)
-		sim_at(vp[sim_cur_vp].stimer_count * 100, stimer_fire,
-		       (uint64_t)vp[sim_cur_vp].stimer_generation << 8 | sim_cur_vp);
+	vp[n].stimer_generation[t]++;
+	vp[n].stimer_pending &= ~(1u << t);
+	if ((vp[n].stimer_config[t] & HV_STIMER_ENABLE) && vp[n].stimer_count[t])
+		sim_at(vp[n].stimer_count[t] * 100, stimer_fire,
+		       (uint64_t)vp[n].stimer_generation[t] << 16 | t << 8 | n);
 	return true;
 }
 
@@ -152,8 +172,15 @@ bool sim_vp_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 		return false;
 	if (stimer_msr(msr, val, write, ret))
 		return true;
-	if (msr == HV_MSR_EOM)
-		return true; /* an AP's end of message: nothing queued behind it here */
+	if (msr == HV_MSR_EOM) {
+		/* an AP's end of message: the timer messages that found the slot busy try again */
+		for (unsigned t = 0; t < 4 && write && !sim_mb_fire(MB_VP_STIMER_EOM_IGNORED); t++)
+			if (vp[sim_cur_vp].stimer_pending & 1u << t) {
+				vp[sim_cur_vp].stimer_pending &= ~(1u << t);
+				stimer_deliver(sim_cur_vp, t);
+			}
+		return true;
+	}
 	if (msr >= HV_MSR_SINT0 && msr < HV_MSR_SINT0 + HV_SINT_COUNT)
 		reg = &vp[sim_cur_vp].sint[msr - HV_MSR_SINT0];
 	else if (msr == HV_MSR_SCONTROL)
@@ -229,7 +256,7 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 	unsigned reps = (control >> HV_HYPERCALL_REP_COUNT_SHIFT) & 0xfff;
 	uint32_t rec = sim.profile->recommendations;
 	const uint64_t *in;
-	uint64_t mask;
+	uint64_t mask, xmm[14] = { input, output };
 
 	/* KVM hv_check_hypercall_access() with hv-enforce-cpuid, as Hyper-V: the hints grant */
 	if (!(rec & (ipi ? HV_REC_CLUSTER_IPI : HV_REC_REMOTE_TLB_FLUSH)) ||
@@ -241,9 +268,23 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		send_ipi((uint32_t)input, output);
 		return HV_STATUS_SUCCESS;
 	}
-	if (fast || (input & 7) || (list != (reps > 0)))
+	if (fast) {
+		/*
+		 * KVM kvm_hv_hypercall() with hv-enforce-cpuid: #UD for XMM input
+		 * CPUID 0x40000003 EDX bit 4 does not grant; without it KVM reads
+		 * the XMM registers anyway.
+		 */
+		if (!(sim.profile->features_edx & HV_FEAT_XMM_HYPERCALL_INPUT) &&
+		    !sim_quirk[QUIRK_KVM_UNENFORCED_HYPERCALLS] && !sim_mb_fire(MB_XMM_UNGATED))
+			return CPU_HYPERCALL_UD;
+		if (sim_xmm && !sim_mb_fire(MB_XMM_INPUT_IGNORED))
+			memcpy(xmm + 2, sim_xmm, 12 * sizeof(uint64_t));
+	} else if (input & 7) {
 		return HV_STATUS_INVALID_HYPERCALL_INPUT;
-	in = sim_gpa(input, 64);
+	}
+	if (list != (reps > 0))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	in = fast ? xmm : sim_gpa(input, 64);
 	if (!in)
 		return HV_STATUS_INVALID_PARAMETER;
 	if (ipi) {
