@@ -143,4 +143,13 @@ int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
 uint64_t cpu_tlb_test_map(uint64_t pa);
 uint64_t cpu_tlb_test_read(void);
 
+/* ---- vpbus: VMBus channels bound to an AP (kernel/x86/smp.c; hvsim: hyperv/cpu.c) ---- */
+
+/*
+ * From an AP's interrupt handler: interrupt processor 0, so that a
+ * cpu_wait() there returns now and its loop does the work the interrupt
+ * announced.  Nothing when called on processor 0.
+ */
+void cpu_wake_bsp(void);
+
 #endif

@@ -182,6 +182,9 @@ int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
 uint64_t cpu_tlb_test_map(uint64_t pa) { return 0; }
 uint64_t cpu_tlb_test_read(void) { return 0; }
 
+/* vpbus: one processor, nobody to wake */
+void cpu_wake_bsp(void) {}
+
 /* A test has no entry of the kernel's: attach the stub console and clock before main. */
 __attribute__((constructor)) static void fuzz_log_attach(void)
 {
