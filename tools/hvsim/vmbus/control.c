@@ -143,8 +143,8 @@ void sim_vmbus_interrupt_guest(struct sim_channel *ch)
 	 * open_channel(), OpenVMM vmbus_server: the guest event port's VP).
 	 */
 	if (bus.version >= VMBUS_VERSION_WIN8) {
-		sim_signal_guest_vp(sim_mb_fire(MB_SIGNAL_WRONG_VP) ? 0 : ch->target_vp, VMBUS_MESSAGE_SINT,
-				    ch->relid); /* dedicated: flag = relid */
+		sim_signal_guest_vp(ch->target_vp && sim_mb_fire(MB_SIGNAL_WRONG_VP) ? 0 : ch->target_vp,
+				    VMBUS_MESSAGE_SINT, ch->relid); /* dedicated: flag = relid */
 		return;
 	}
 	/*
