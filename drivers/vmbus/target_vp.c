@@ -22,6 +22,7 @@
 #include "drivers/vmbus/vmbus_internal.h"
 #include "lib/report.h"
 
+/* VP 0 always; from 2.4 on also every AP whose SynIC synic_ap_setup() could set up. */
 void vmbus_vp_setup(void)
 {
 	uint32_t vp;
@@ -40,6 +41,7 @@ void vmbus_vp_setup(void)
 	}
 }
 
+/* Round-robin over those VPs, starting with VP 1 (VP 0 alone: always VP 0). */
 void vmbus_vp_place(struct vmbus_channel *ch)
 {
 	unsigned k = vmb.ncpus > 1 ? vmb.next_cpu++ % vmb.ncpus : 0;
@@ -48,6 +50,7 @@ void vmbus_vp_place(struct vmbus_channel *ch)
 	ch->target_vp = vmb.vps[k];
 }
 
+/* The flag on the bound VP's page is a delivery; on any other VP's page a misdelivery. */
 void vmbus_vp_take_flags(struct vmbus_channel *ch)
 {
 	if (!ch->cpu) {
@@ -64,6 +67,7 @@ void vmbus_vp_take_flags(struct vmbus_channel *ch)
 	}
 }
 
+/* vmbus.target_vp: the first misdelivered channel, else the first without an interrupt. */
 void vmbus_vp_report(void)
 {
 	const struct vmbus_channel *bad = NULL, *silent = NULL, *first = NULL;
