@@ -155,4 +155,13 @@ uint64_t cpu_tlb_test_read(void);
  */
 uint64_t cpu_hypercall_xmm(uint64_t control, const uint64_t in[14]);
 
+/* ---- vpbus: VMBus channels bound to an AP (kernel/x86/smp.c; hvsim: hyperv/cpu.c) ---- */
+
+/*
+ * From an AP's interrupt handler: interrupt processor 0, so that a
+ * cpu_wait() there returns now and its loop does the work the interrupt
+ * announced.  Nothing when called on processor 0.
+ */
+void cpu_wake_bsp(void);
+
 #endif

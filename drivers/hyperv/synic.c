@@ -48,11 +48,31 @@ static bool sint2_flags_pending(void)
 	return false;
 }
 
-/* The interrupt only counts; the loop poller does the work with interrupts off. */
+/* vpbus: the SynIC of each AP that takes VMBus channel events ([0]: the BSP's is sc) */
+static struct ap_synic {
+	struct hv_message *simp;
+	uint8_t *siefp;
+	uint64_t vp_index;
+	bool ok, up;
+	volatile uint32_t irqs;   /* SINT2 interrupts this AP took */
+} ap[CPU_MAX_VPS];
+
+/*
+ * The interrupt only counts; the loop poller does the work with interrupts
+ * off.  On an AP it counts for that AP and wakes the BSP, whose loop does
+ * all channel work (docs/SMP.md): the BSP may be halted for 10 ms.
+ */
 static void synic_isr(void *ctx)
 {
 	volatile struct hv_message *slot = &sc.simp[SYNIC_SINT];
+	unsigned cpu = cpu_current_vp();
 
+	if (cpu) {
+		if (cpu < CPU_MAX_VPS)
+			__atomic_fetch_add(&ap[cpu].irqs, 1, __ATOMIC_RELAXED);
+		cpu_wake_bsp();
+		return;
+	}
 	sc.irqs++;
 	sc.irq_saw_type = slot->header.message_type;
 	if (slot->header.message_type == HV_MESSAGE_TYPE_NONE && !sint2_flags_pending())
@@ -122,12 +142,19 @@ bool synic_on_message(uint32_t type, synic_msg_fn fn, void *ctx)
 
 bool synic_event_test_clear(unsigned flag)
 {
-	uint8_t *byte = sc.siefp + SYNIC_SINT * HV_EVENT_FLAGS_BYTES + flag / 8;
+	return synic_event_test_clear_on(0, flag);
+}
+
+bool synic_event_test_clear_on(unsigned cpu, unsigned flag)
+{
+	uint8_t *page = !cpu ? (sc.up ? sc.siefp : NULL) : cpu < CPU_MAX_VPS && ap[cpu].up ? ap[cpu].siefp : NULL;
 	uint8_t bit = (uint8_t)(1u << (flag % 8));
 
-	if (!sc.up || flag >= HV_EVENT_FLAGS_BYTES * 8)
+	if (!page || flag >= HV_EVENT_FLAGS_BYTES * 8)
 		return false;
-	return __atomic_fetch_and(byte, (uint8_t)~bit, __ATOMIC_SEQ_CST) & bit;
+	/* atomic: the host sets flags in this page from any processor */
+	return __atomic_fetch_and(page + SYNIC_SINT * HV_EVENT_FLAGS_BYTES + flag / 8, (uint8_t)~bit,
+				  __ATOMIC_SEQ_CST) & bit;
 }
 
 /* Point a page MSR (SIMP, SIEFP) at @page, keeping its RsvdP bits. */
@@ -356,4 +383,70 @@ void synic_report(void)
 	check("hv.synic.spurious", many ? CHECK_WARN : CHECK_PASS,
 	      "%u SINT2 interrupts, %u with neither a message nor an event flag; %u messages (%u malformed, %u unhandled)",
 	      sc.irqs, sc.causeless, sc.messages, sc.malformed, sc.unhandled);
+}
+
+/* ---- vpbus: a SynIC on each AP for the VMBus channels bound to it ---- */
+
+#define AP_BODY_NS 1000000000ull   /* an AP's setup body runs at most 1 s */
+
+/*
+ * On an AP: its VP index, then SIMP, SIEFP, SINT2 (our vector, AutoEOI as
+ * on the BSP: the handler table is shared) and SCONTROL, each read back.
+ * TLFS §11.8: every VP has its own SynIC registers and pages; Linux
+ * drivers/hv/hv.c hv_synic_enable_regs() runs on every CPU for VMBus.
+ */
+static void ap_synic_body(void *arg)
+{
+	struct ap_synic *a = arg;
+	static const uint32_t msr[4] = { HV_MSR_SIMP, HV_MSR_SIEFP, HV_MSR_SINT0 + SYNIC_SINT, HV_MSR_SCONTROL };
+	static const uint64_t own[4] = { ~HV_MSR_RSVDP_MASK, ~HV_MSR_RSVDP_MASK, SINT_OWNED_BITS, HV_SCONTROL_ENABLE };
+	static const uint64_t cmp[4] = { ~HV_MSR_RSVDP_MASK, ~HV_MSR_RSVDP_MASK,
+					 HV_SINT_VECTOR_MASK | HV_SINT_MASKED | HV_SINT_AUTO_EOI, HV_SCONTROL_ENABLE };
+	const uint64_t val[4] = { cpu_virt_to_phys(a->simp) | HV_MSR_ENABLE,
+				  cpu_virt_to_phys(a->siefp) | HV_MSR_ENABLE,
+				  SYNIC_VECTOR | (sc.auto_eoi ? HV_SINT_AUTO_EOI : 0), HV_SCONTROL_ENABLE };
+	uint64_t old, got;
+
+	if (cpu_rdmsr(HV_MSR_VP_INDEX, &a->vp_index))
+		return;
+	for (unsigned i = 0; i < 4; i++)
+		if (cpu_rdmsr(msr[i], &old) || cpu_wrmsr(msr[i], (old & ~own[i]) | val[i]) ||
+		    cpu_rdmsr(msr[i], &got) || (got & cmp[i]) != val[i])
+			return;
+	a->ok = true;
+}
+
+unsigned synic_ap_setup(void)
+{
+	unsigned n = cpu_vp_count(), up = 0;
+
+	if (!sc.up)
+		return 0;
+	for (unsigned i = 1; i < n && i < CPU_MAX_VPS; i++) {
+		struct ap_synic *a = &ap[i];
+
+		if (a->up || !cpu_vp_online(i))
+			continue;
+		a->simp = a->simp ?: cpu_alloc_pages(2);
+		if (!a->simp)
+			break;
+		a->siefp = (uint8_t *)a->simp + PAGE_SIZE;
+		a->up = !cpu_on_vp(i, ap_synic_body, a, cpu_now_ns() + AP_BODY_NS) && a->ok;
+		up += a->up;
+	}
+	log_printf("hvprobe: VMBus SynIC on %u of %u APs\n", up, n - 1);
+	return up;
+}
+
+bool synic_ap_ready(unsigned cpu, uint32_t *vp_index)
+{
+	if (!cpu || cpu >= CPU_MAX_VPS || !ap[cpu].up)
+		return false;
+	*vp_index = (uint32_t)ap[cpu].vp_index;
+	return true;
+}
+
+uint32_t synic_ap_irqs(unsigned cpu)
+{
+	return cpu && cpu < CPU_MAX_VPS ? ap[cpu].irqs : 0;
 }

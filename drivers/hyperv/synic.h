@@ -42,6 +42,20 @@ void synic_selftest(const struct hv_info *hv);
  */
 int synic_stimer_program(unsigned t, uint64_t count, uint64_t config, bool count_last);
 
+/* Test and clear flag @flag of SINT 2 in processor @cpu's event page (0: the BSP's). */
+bool synic_event_test_clear_on(unsigned cpu, unsigned flag);
+
+/*
+ * vpbus: give every AP that is up a SynIC for VMBus (SIMP, SIEFP, SINT2 on
+ * SYNIC_VECTOR, SCONTROL) through a bounded body; how many APs have one.
+ * Their interrupts are counted per AP and wake the BSP.
+ */
+unsigned synic_ap_setup(void);
+/* Whether AP @cpu's SynIC takes VMBus events; its VP index in *@vp_index. */
+bool synic_ap_ready(unsigned cpu, uint32_t *vp_index);
+/* SINT2 interrupts AP @cpu took since synic_ap_setup() (0 for the BSP). */
+uint32_t synic_ap_irqs(unsigned cpu);
+
 /* hv.synic.spurious: how many interrupts had neither a message nor a flag. */
 void synic_report(void);
 

@@ -115,7 +115,7 @@ bool vmbus_poll_channels(void *ctx)
 
 		if (ch->state != CH_OPEN || ch->broken)
 			continue;
-		synic_event_test_clear(ch->relid);
+		vmbus_vp_take_flags(ch); /* its flag, on the page of the VP it is bound to (target_vp.c) */
 		if (!ring_has_data(&ch->in))
 			continue;
 		did = true;
@@ -173,7 +173,8 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 	oc.child_relid = ch->relid;
 	oc.open_id = ch->relid;
 	oc.ring_gpadl = ch->gpadl;
-	oc.target_vp = vmb.vp;
+	vmbus_vp_place(ch);
+	oc.target_vp = ch->target_vp;
 	oc.downstream_ring_offset = pages; /* the first part of the GPADL is our outbound ring */
 	rq = (struct vmbus_request){ .msg = &oc, .len = sizeof(oc), .reply = VMBUS_MSG_OPENCHANNEL_RESULT,
 				     .relid = ch->relid, .limit_ns = VMBUS_REPLY_LIMIT_NS,
@@ -206,7 +207,7 @@ void vmbus_channel_open(struct vmbus_channel *ch)
 		      pages * PAGE_SIZE / 1024, late[0] ? late : late2);
 	else
 		check(id, CHECK_PASS, "relid %u, GPADL 0x%x, 2 x %u KiB rings, target VP %u", ch->relid,
-		      ch->gpadl, pages * PAGE_SIZE / 1024, vmb.vp);
+		      ch->gpadl, pages * PAGE_SIZE / 1024, ch->target_vp);
 	/* hosts have been seen to write before signalling: drain once without a signal */
 	drain(ch);
 	if (ops->opened && ch->state == CH_OPEN && !ch->broken)

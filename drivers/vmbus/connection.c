@@ -446,6 +446,7 @@ bool vmbus_start(uint32_t vp_index, uint32_t forced_version)
 	}
 	if (!negotiate(forced_version))
 		return false;
+	vmbus_vp_setup(); /* from 2.4 on, channels may be bound to APs */
 	loop_add_poller(vmbus_poll_channels, NULL);
 	request_offers();
 	loop_add_poller(housekeeping, NULL);
@@ -476,6 +477,7 @@ void vmbus_finish(void)
 		if (ch->state == CH_OPEN && ch->dev->ops->report)
 			ch->dev->ops->report(ch);
 	}
+	vmbus_vp_report();
 	for (unsigned i = 0; i < vmb.nchannels; i++) {
 		struct vmbus_channel *ch = &vmb.channels[i];
 

@@ -61,6 +61,12 @@ struct vmbus_channel {
 	bool broken;                     /* its ring was corrupt: no more reads */
 	bool released;                   /* after a rescind: RELID_RELEASED sent */
 	void *priv;                      /* the driver's state */
+	/* vpbus (target_vp.c): the processor and VP index its OPENCHANNEL named */
+	unsigned cpu;
+	uint32_t target_vp;
+	uint32_t flags_on_target;        /* its event flag found in the target VP's page */
+	uint32_t flags_elsewhere;        /* ... in another VP's page (the first: elsewhere_vp) */
+	uint32_t elsewhere_vp;
 };
 
 /* Connect, request offers, open every driven device: vmbus.* checks. */

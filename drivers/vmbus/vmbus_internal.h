@@ -6,6 +6,7 @@
 
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/vmbus/vmbus.h"
+#include "kernel/cpu.h"
 
 #define VMBUS_MAX_CHANNELS 64
 #define VMBUS_GPADL_FIRST 0xe1e10u             /* handles are ours to choose (as Linux) */
@@ -57,6 +58,10 @@ struct vmbus_state {
 	unsigned late_offers, after_unload, malformed, post_retried, unknown_rescinds;
 	uint64_t connect_took_ns; /* the slowest VERSION_RESPONSE */
 	uint8_t seen_relids[(VMBUS_MAX_RELID + 1 + 7) / 8]; /* relids of every offer, kept or not */
+	/* vpbus (target_vp.c): processors whose SynIC takes channel events, and their VP indices */
+	unsigned ncpus, next_cpu;
+	uint8_t cpus[CPU_MAX_VPS];
+	uint32_t vps[CPU_MAX_VPS];
 };
 
 extern struct vmbus_state vmb;
@@ -105,6 +110,16 @@ void vmbus_channel_send_close(struct vmbus_channel *ch);
 void vmbus_channel_release(struct vmbus_channel *ch);
 bool vmbus_poll_channels(void *ctx);
 void vmbus_signal_host(struct vmbus_channel *ch);
+
+/* target_vp.c */
+/* After the version is known: which processors take channel events (VP 0, and APs from 2.4 on). */
+void vmbus_vp_setup(void);
+/* Pick the VP @ch's OPENCHANNEL names (ch->cpu, ch->target_vp). */
+void vmbus_vp_place(struct vmbus_channel *ch);
+/* Test and clear @ch's event flag on every VP's page (counted for vmbus.target_vp). */
+void vmbus_vp_take_flags(struct vmbus_channel *ch);
+/* vmbus.target_vp, once at the end of the run. */
+void vmbus_vp_report(void);
 
 /* gpadl.c */
 /* GPADL_HEADER/BODY for @pages pages at @mem as @handle; 0 once GPADL_CREATED said so. */

@@ -235,6 +235,13 @@ int cpu_on_vp(unsigned cpu, void (*fn)(void *), void *arg, uint64_t deadline_ns)
 	return 0;
 }
 
+/* vpbus: the wake IPI (its handler is installed when APs exist) from an AP to the BSP */
+void cpu_wake_bsp(void)
+{
+	if (cpu_current_vp())
+		x86_apic_send(vps[0].apic_id, AP_WAKE_VECTOR);
+}
+
 /* ---- the TLB-flush checks' test page: one PML4 slot of our own ---- */
 
 static uint64_t *test_pte;

@@ -184,6 +184,8 @@ uint64_t cpu_tlb_test_read(void) { return 0; }
 
 /* xmm: XMM fast hypercall input, answered as every hypercall here */
 uint64_t cpu_hypercall_xmm(uint64_t control, const uint64_t in[14]) { return 0; }
+/* vpbus: one processor, nobody to wake */
+void cpu_wake_bsp(void) {}
 
 /* A test has no entry of the kernel's: attach the stub console and clock before main. */
 __attribute__((constructor)) static void fuzz_log_attach(void)

@@ -104,6 +104,11 @@ void sim_post_to_guest(unsigned sint, uint32_t type, const void *payload, uint8_
 void sim_synic_deliver(void);
 /* Set event flag @flag of SINT @sint and raise it. */
 void sim_signal_guest(unsigned sint, unsigned flag);
+/*
+ * vpbus: the same on VP @vp's SynIC (its SIEF page and SINTx, through its
+ * MSRs in hyperv/vp.c); VP 0 is sim_signal_guest().
+ */
+void sim_signal_guest_vp(unsigned vp, unsigned sint, unsigned flag);
 /* STIMERx_CONFIG/COUNT were written: (re)schedule timer @t. */
 void sim_stimer_update(unsigned t);
 /* Run the host's timed events that are due at sim.now_ns; return the next due time. */

@@ -171,6 +171,15 @@ static unsigned take_interrupts(void)
 	return n;
 }
 
+/* vpbus: an AP's interrupt handler woke VP 0 (like a pending IPI: the next wait there returns) */
+static bool bsp_woken;
+
+void cpu_wake_bsp(void)
+{
+	if (sim_cur_vp)
+		bsp_woken = true;
+}
+
 void cpu_wait(uint64_t max_ns)
 {
 	uint64_t end = sim.now_ns + max_ns, next;
@@ -182,8 +191,10 @@ void cpu_wait(uint64_t max_ns)
 	}
 	for (;;) {
 		next = sim_run_events();
-		if (take_interrupts())
+		if (take_interrupts() || bsp_woken) {
+			bsp_woken = false;
 			return;
+		}
 		if (sim.now_ns >= end)
 			return;
 		sim.now_ns = next < end ? next : end;

@@ -124,6 +124,44 @@ void sim_signal_guest(unsigned sint, unsigned flag)
 	sim_raise_sint(sint);
 }
 
+/* vpbus: AP @vp's SynIC register @msr, read as that VP would (hyperv/vp.c keeps them) */
+static uint64_t ap_synic_reg(unsigned vp, uint32_t msr)
+{
+	unsigned was = sim_cur_vp;
+	uint64_t v = 0;
+	int r;
+
+	sim_cur_vp = vp;
+	if (!sim_vp_msr(msr, &v, false, &r) || r)
+		v = 0;
+	sim_cur_vp = was;
+	return v;
+}
+
+void sim_signal_guest_vp(unsigned vp, unsigned sint, unsigned flag)
+{
+	uint64_t siefp, s;
+	uint8_t *f;
+
+	if (!vp || vp >= sim_vps) {
+		sim_signal_guest(sint, flag);
+		return;
+	}
+	siefp = ap_synic_reg(vp, HV_MSR_SIEFP);
+	if (!(siefp & HV_MSR_ENABLE))
+		return;
+	f = sim_gpa((siefp & ~0xfffull) + sint * HV_EVENT_FLAGS_BYTES + flag / 8, 1);
+	if (!f)
+		return;
+	__atomic_fetch_or(f, (uint8_t)(1u << (flag % 8)), __ATOMIC_SEQ_CST);
+	s = ap_synic_reg(vp, HV_MSR_SINT0 + sint);
+	if (!(ap_synic_reg(vp, HV_MSR_SCONTROL) & HV_SCONTROL_ENABLE) || (s & HV_SINT_MASKED) ||
+	    sim_mb_fire(MB_SIGNAL_AP_NO_IRQ))
+		return;
+	sim.irqs_injected++;
+	sim_vp_interrupt(vp, s & HV_SINT_VECTOR_MASK);
+}
+
 /* ---- synthetic timers (TLFS §12.5): one-shot, periodic, message or direct mode ---- */
 
 static uint64_t stimer_generation[4];

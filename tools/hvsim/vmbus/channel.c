@@ -106,7 +106,8 @@ static uint32_t open_check(struct sim_channel *ch, const struct vmbus_open_chann
 				      ch->relid, d, npfn);
 		return STATUS_UNSUCCESSFUL;
 	}
-	if (o->target_vp != 0 && o->target_vp != TARGET_VP_NONE) {
+	/* any VP that exists (QEMU vmbus.c make_sint_route() needs that VP's SynIC) */
+	if (o->target_vp >= sim_vps && o->target_vp != TARGET_VP_NONE) {
 		sim_vmbus_guest_error("OPENCHANNEL %u: target VP %u does not exist", ch->relid, o->target_vp);
 		return STATUS_UNSUCCESSFUL;
 	}

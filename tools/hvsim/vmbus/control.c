@@ -138,11 +138,20 @@ void sim_vmbus_interrupt_guest(struct sim_channel *ch)
 	if (ch->target_vp == TARGET_VP_NONE)
 		return;
 	ch->signals_out++;
+	/*
+	 * 2.4 on: flag relid on the VP OPENCHANNEL named (QEMU vmbus.c
+	 * open_channel(), OpenVMM vmbus_server: the guest event port's VP).
+	 */
 	if (bus.version >= VMBUS_VERSION_WIN8) {
-		sim_signal_guest(VMBUS_MESSAGE_SINT, ch->relid); /* dedicated: flag = relid */
+		sim_signal_guest_vp(ch->target_vp && sim_mb_fire(MB_SIGNAL_WRONG_VP) ? 0 : ch->target_vp,
+				    VMBUS_MESSAGE_SINT, ch->relid); /* dedicated: flag = relid */
 		return;
 	}
-	/* < 2.4: bit relid in the interrupt page's host -> guest half, SIEF flag 0 summarises */
+	/*
+	 * < 2.4: bit relid in the interrupt page's host -> guest half, SIEF flag
+	 * 0 summarises, on VP 0 whatever the target (OpenVMM vmbus_server: the
+	 * pre-Win8 channel bitmap's event always goes to VP 0)
+	 */
 	if (bus.interrupt_page) {
 		uint8_t *p = sim_gpa(bus.interrupt_page + ch->relid / 8, 1);
 
