@@ -8,6 +8,7 @@
  * Each XMM-capable call is made twice where the host advertises XMM input:
  * its input block in memory, and the same 112 bytes as XMM fast input.
  */
+#include "drivers/hyperv/enlight.h"
 #include "drivers/hyperv/hv_cpuid.h"
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/hypercall.h"
@@ -36,6 +37,7 @@ static struct per_vp {
 	bool up;                     /* started and ran the probe */
 	bool index_gp;
 	uint32_t synic_bad;          /* a SynIC MSR that did not keep its value */
+	uint32_t vapic;              /* hv.vapic's MSR that failed on this AP */
 	uint8_t stimer;              /* 0 ok, else timer << 4 | 1 no message, 2 no interrupt, 3 wrong index */
 	uint8_t busy;                /* 0 ok, 1 no MessagePending, 2 busy slot overwritten, 3 nothing after EOM */
 } per[CPU_MAX_VPS];
@@ -142,8 +144,13 @@ static void probe_body(void *arg)
 		do
 			cpu_rdmsr(HV_MSR_VP_RUNTIME, &p->rt1);
 		while (p->rt1 == p->rt0 && cpu_now_ns() - t0 < RUNTIME_SPIN_NS);
-	if (p != per)
+	if (p != per) {
+		unsigned n = 0;
+
+		if (hvi->privileges & HV_PRIV_APIC_MSRS)
+			p->vapic = hv_extras_probe(HV_EXTRAS_VAPIC, pages, &n);
 		synic_body(p);
+	}
 	p->up = true;
 }
 
@@ -217,6 +224,24 @@ static void check_runtime(const struct hv_info *hv)
 			return;
 		}
 	check("hv.vp.runtime", CHECK_PASS, "advances on %u VPs", nvps);
+}
+
+/* hv.vp.vapic: hv.vapic's MSRs (VP assist page, TPR, ICR, EOI) work on each AP too. */
+static void check_vapic(const struct hv_info *hv)
+{
+	if (!granted(hv, "hv.vp.vapic", HV_PRIV_APIC_MSRS, "AccessApicMsrs"))
+		return;
+	for (unsigned i = 1; i < nvps; i++)
+		/*
+		 * TLFS v6.0b (VP assist page, synthetic APIC MSRs): each VP has its
+		 * own; KVM kvm_hv_set_msr() keeps the assist page per vCPU and
+		 * kvm_hv_vapic_msr_write() acts on that vCPU's APIC.
+		 */
+		if (per[i].up && per[i].vapic) {
+			check("hv.vp.vapic", CHECK_FAIL, "processor %u: MSR 0x%x failed", i, per[i].vapic);
+			return;
+		}
+	check("hv.vp.vapic", CHECK_PASS, "assist page, TPR, ICR, EOI on %u APs", nvps - 1);
 }
 
 /* hv.vp.synic: each AP's own SynIC registers hold what it writes. */
@@ -472,6 +497,7 @@ void hv_vp_checks(const struct hv_info *hv)
 		check("hv.vp.started", CHECK_PASS, "%u processors up", nvps);
 	named = check_index(hv);
 	check_runtime(hv);
+	check_vapic(hv);
 	check_synic(hv);
 
 	why = !(hc & HV_MSR_ENABLE) ? "no hypercall page" : up < 2 ? "one virtual processor"
