@@ -274,7 +274,7 @@ static void check_vapic(const struct hv_info *hv)
 	if ((i = FIRST_BAD(vapic)))
 		check("hv.vp.vapic", CHECK_FAIL, "processor %u: MSR 0x%x failed", i, per[i].vapic);
 	else
-		check("hv.vp.vapic", CHECK_PASS, "%s on %u APs", "4 MSRs work", nvps - 1);
+		check("hv.vp.vapic", CHECK_PASS, "%s on %u APs", "hv.vapic", nvps - 1);
 }
 
 /* hv.vp.synic, hv.vp.stimer(_busy)(_modes): each AP's own SynIC registers and timers. */
@@ -416,37 +416,46 @@ static void tlb_read(void *arg)
  * at another page and flushes the APs' VP set by hypercall; each AP must
  * then read the new page (KVM selftest hyperv_tlb_flush.c; TLFS
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}: on return the named VPs hold
- * no stale translation).
+ * no stale translation).  Then again for every VP, as the selftest's last
+ * stages: HV_FLUSH_ALL_PROCESSORS with an empty mask, or (Ex) the VP set
+ * format HV_GENERIC_SET_ALL with no banks (TLFS HV_GENERIC_SET_FORMAT; KVM
+ * kvm_hv_flush_tlb(): all_cpus).
  */
 static void check_flush(const char *id, uint16_t code, uint64_t va, bool xmm)
 {
-	uint64_t *in = (uint64_t *)pages, ctl = code, mask = vp_mask(false);
 	bool ex = code >= HV_CALL_FLUSH_SPACE_EX;
-	unsigned n = ex ? 5 : 3;
 
-	memset(in, 0, XMM_INPUT_BYTES);
-	in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
-	in[n - 1] = mask;
-	if (ex) {
-		in[3] = 1; /* valid_bank_mask: bank 0 (format sparse 4K = 0) */
-		ctl |= 1ull << HV_HYPERCALL_VARHEAD_SHIFT;
-	}
-	if (code == HV_CALL_FLUSH_LIST || code == HV_CALL_FLUSH_LIST_EX) {
-		in[n] = va;
-		ctl |= 1ull << HV_HYPERCALL_REP_COUNT_SHIFT;
-	}
-	for (unsigned i = 1; i < nvps; i++)
-		if (per[i].up)
-			cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
-	cpu_tlb_test_map(page_pa(4));
-	if (!call(id, ctl, xmm, 0))
-		return;
-	for (unsigned i = 1; i < nvps; i++) {
-		per[i].tlb = 0;
-		if (per[i].up && (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
-			check(id, CHECK_FAIL, "VP %llu still reads the old page",
-			      (unsigned long long)per[i].index);
+	for (unsigned all = 0; all < 2; all++) {
+		uint64_t *in = (uint64_t *)pages, ctl = code;
+		unsigned n = ex ? 5 - all : 3;
+
+		memset(in, 0, XMM_INPUT_BYTES);
+		in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | (all && !ex ? HV_FLUSH_ALL_PROCESSORS : 0);
+		if (ex) {
+			in[2] = all ? HV_GENERIC_SET_ALL : HV_GENERIC_SET_SPARSE_4K;
+			in[3] = !all; /* valid_bank_mask: bank 0, or none */
+			ctl |= (uint64_t)!all << HV_HYPERCALL_VARHEAD_SHIFT;
+		}
+		if (!all)
+			in[n - 1] = vp_mask(false);
+		if (code == HV_CALL_FLUSH_LIST || code == HV_CALL_FLUSH_LIST_EX) {
+			in[n] = va;
+			ctl |= 1ull << HV_HYPERCALL_REP_COUNT_SHIFT;
+		}
+		for (unsigned i = 1; i < nvps; i++)
+			if (per[i].up)
+				cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
+		cpu_tlb_test_map(page_pa(4));
+		if (!call(id, ctl, xmm, 0))
 			return;
+		for (unsigned i = 1; i < nvps; i++) {
+			per[i].tlb = 0;
+			if (per[i].up &&
+			    (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
+				check(id, CHECK_FAIL, "VP %llu still reads the old page%s",
+				      (unsigned long long)per[i].index, all ? " (all)" : "");
+				return;
+			}
 		}
 	}
 	check(id, CHECK_PASS, "%u APs see the new page", nvps - 1);

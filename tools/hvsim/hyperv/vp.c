@@ -260,12 +260,16 @@ static void send_ipi(uint32_t vector, uint64_t mask)
 	}
 }
 
-/* HV_VP_SET at @set: format sparse-4K with bank 0 only, or all VPs (format 1). */
+/*
+ * HV_VP_SET at @set: format sparse-4K with bank 0 only, or all VPs (format
+ * 1; KVM kvm_hv_flush_tlb() still wants the variable header to match
+ * valid_bank_mask, none for the guest's form).
+ */
 static int vpset_mask(const uint64_t *set, unsigned varhead, uint64_t *mask)
 {
 	if (set[0] == 1) {
-		*mask = ~0ull;
-		return 0;
+		*mask = sim_mb_fire(MB_FLUSH_ALL_IGNORED) ? 0 : ~0ull;
+		return varhead != (unsigned)__builtin_popcountll(set[1]) ? -1 : 0;
 	}
 	if (set[0] != 0 || varhead != (unsigned)__builtin_popcountll(set[1]) || (set[1] & ~1ull))
 		return -1;
@@ -320,7 +324,7 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		send_ipi((uint32_t)in[0], mask);
 		return HV_STATUS_SUCCESS;
 	}
-	if (in[1] & 1) /* HV_FLUSH_ALL_PROCESSORS */
+	if (in[1] & 1 && !sim_mb_fire(MB_FLUSH_ALL_IGNORED)) /* HV_FLUSH_ALL_PROCESSORS */
 		mask = ~0ull;
 	else if (ex ? vpset_mask(in + 2, varhead, &mask) : (mask = in[2], 0))
 		return HV_STATUS_INVALID_PARAMETER;
