@@ -19,21 +19,31 @@
 
 #define EDX HV_GRANT_EDX
 #define MSR(lo, bit) { (uint16_t)(lo), bit, 0 }  /* the MSR 0x40000000 | lo */
-#define CALL(code, bit, probe) { code, bit, (probe) + 1 } /* probe: granted, it must succeed */
+#define CALL(code, bit, probe) { code, bit, (probe) + 1 } /* probe: granted, it must succeed (2: and only then called) */
+/*
+ * HvCallNotifyLongSpinWait's grant: leaf 0x40000004 EBX, the spin count
+ * after which to notify, neither 0 nor 0xffffffff ("never"); KVM
+ * hv_check_hypercall_access() with hv-enforce-cpuid refuses it otherwise.
+ * The TLFS makes no privilege of it, so a host may take it anyway: the row
+ * is only called where granted.
+ */
+#define SPIN 0xff
 
 struct gate {
 	uint16_t what;  /* low half of an MSR number, or a hypercall code */
 	uint8_t bit;    /* hv_granted() numbering */
-	uint8_t kind;   /* 0: MSR; 1: hypercall; 2: hypercall that must succeed when granted */
+	uint8_t kind;   /* 0: MSR; 1: hypercall; 2: that must succeed when granted; 3: only then called */
 };
 
 /*
  * One row per MSR, with the bit KVM's hv_check_msr_access() holds it to;
  * then the hypercalls (slow form, a zeroed input page): PostMessage, the
- * synthetic debugger's three, and HvExtCallQueryCapabilities, which with
+ * synthetic debugger's three, HvExtCallQueryCapabilities, which with
  * EnableExtendedHypercalls succeeds and writes its 64-bit mask to the
  * output page (TLFS, extended hypercalls; KVM selftest
- * x86/hyperv_extended_hypercalls.c).
+ * x86/hyperv_extended_hypercalls.c), and HvCallNotifyLongSpinWait, which
+ * where granted succeeds (TLFS: a hint that the VP spins; KVM
+ * kvm_hv_hypercall() yields, kvm_vcpu_on_spin(), and answers SUCCESS).
  */
 static const struct gate gates[] = {
 	MSR(HV_MSR_GUEST_OS_ID, 5), MSR(HV_MSR_HYPERCALL, 5), MSR(HV_MSR_VP_INDEX, 6),
@@ -49,11 +59,13 @@ static const struct gate gates[] = {
 	MSR(HV_MSR_SYNDBG_OPTIONS, EDX + 11),
 	CALL(HV_CALL_POST_MESSAGE, 32 + 4, 0), CALL(HV_CALL_POST_DEBUG_DATA, 32 + 11, 0),
 	CALL(HV_CALL_RETRIEVE_DEBUG_DATA, 32 + 11, 0), CALL(HV_CALL_RESET_DEBUG_SESSION, 32 + 11, 0),
-	CALL(HV_EXT_CALL_QUERY_CAPABILITIES, 32 + 20, 1),
+	CALL(HV_EXT_CALL_QUERY_CAPABILITIES, 32 + 20, 1), CALL(HV_CALL_NOTIFY_LONG_SPIN_WAIT, SPIN, 2),
 };
 
 bool hv_granted(const struct hv_info *hv, unsigned bit)
 {
+	if (bit == SPIN)
+		return hv->spin_retries && hv->spin_retries != ~0u;
 	return bit >= EDX ? (hv->features_edx >> (bit - EDX)) & 1 : (hv->privileges >> bit) & 1;
 }
 
@@ -81,7 +93,7 @@ static void run(const struct hv_info *hv, bool enforced, const char *id, bool ca
 		bool granted = hv_granted(hv, g->bit), ok;
 		uint32_t what = calls ? g->what : 0x40000000u | g->what;
 
-		if ((g->kind != 0) != calls)
+		if ((g->kind != 0) != calls || (g->kind == 3 && !granted))
 			continue;
 		n++;
 		if (!calls)

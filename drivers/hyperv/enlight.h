@@ -3,6 +3,7 @@
 #define HVPROBE_ENLIGHT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "drivers/hyperv/hv_cpuid.h"
 
@@ -22,5 +23,13 @@ bool hv_granted(const struct hv_info *hv, unsigned bit);
 
 /* hv.vapic, hv.reenlightenment, hv.extcall.query where granted (extras.c). */
 void hv_extras_checks(const struct hv_info *hv);
+
+/*
+ * One group's MSRs on this processor (HV_EXTRAS_VAPIC: hv.vapic's; vp.c runs
+ * it as a body on each AP): 0, or the first that failed; *@n counts those
+ * tried.  @page: a page for the VP assist page; no allocation, no log.
+ */
+#define HV_EXTRAS_VAPIC 0
+uint32_t hv_extras_probe(unsigned g, void *page, unsigned *n);
 
 #endif

@@ -48,6 +48,16 @@ static uint32_t probe(unsigned i, void *page)
 	return 0;
 }
 
+uint32_t hv_extras_probe(unsigned g, void *page, unsigned *n)
+{
+	uint32_t bad = 0;
+
+	for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]) && !bad; i++)
+		if (probes[i].group == g)
+			bad = probe(i, page), ++*n;
+	return bad;
+}
+
 void hv_extras_checks(const struct hv_info *hv)
 {
 	void *page = cpu_alloc_pages(1);
@@ -55,16 +65,14 @@ void hv_extras_checks(const struct hv_info *hv)
 	if (!page)
 		return;
 	for (unsigned g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
-		uint32_t bad = 0;
+		uint32_t bad;
 		unsigned n = 0;
 
 		if (!hv_granted(hv, groups[g].bit)) {
 			check(groups[g].id, CHECK_SKIP, "not granted");
 			continue;
 		}
-		for (unsigned i = 0; i < sizeof(probes) / sizeof(probes[0]) && !bad; i++)
-			if (probes[i].group == g)
-				bad = probe(i, page), n++;
+		bad = hv_extras_probe(g, page, &n);
 		/*
 		 * Granted means usable: TLFS v6.0b (VP assist page, synthetic APIC
 		 * MSRs, reenlightenment, DebugMsrsAvailable); KVM arch/x86/kvm/hyperv.c

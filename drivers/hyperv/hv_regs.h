@@ -219,4 +219,8 @@ _Static_assert(sizeof(struct hv_flush_input) == 24, "HvCallFlushVirtualAddressSp
 /* ---- xmm: XMM fast hypercall input (drivers/hyperv/vp.c) ---- */
 #define HV_FLUSH_ALL_PROCESSORS (1ull << 0)   /* flags of the flush calls: every VP */
 
+/* ---- apmodes: flushes of every VP ---- */
+#define HV_GENERIC_SET_ALL 1ull        /* HV_VP_SET format: every VP, no banks (TLFS HV_GENERIC_SET_FORMAT) */
+#define HV_CALL_NOTIFY_LONG_SPIN_WAIT 0x0008u
+
 #endif

@@ -8,6 +8,9 @@
  * Each XMM-capable call is made twice where the host advertises XMM input:
  * its input block in memory, and the same 112 bytes as XMM fast input.
  */
+#include <stddef.h>
+
+#include "drivers/hyperv/enlight.h"
 #include "drivers/hyperv/hv_cpuid.h"
 #include "drivers/hyperv/hv_regs.h"
 #include "drivers/hyperv/hypercall.h"
@@ -27,6 +30,7 @@
 #define VP_SINT_VECTOR 0x42
 #define STIMER_DELAY_100NS 20000     /* 2 ms */
 #define STIMER_WAIT_NS 1000000000ull  /* for all of an AP's timers */
+#define STIMER_PERIOD_100NS 50000   /* periodic on an AP: every 5 ms */
 #define STIMER_BUSY_MARK 0xb5b5u     /* timer index of the guest's own message in the busy slot */
 #define XMM_INPUT_BYTES 112          /* RDX, R8, XMM0-XMM5 */
 #define CALLS_XMM 6                  /* hv_vp_checks(): the first XMM form in its list */
@@ -36,8 +40,8 @@ static struct per_vp {
 	bool up;                     /* started and ran the probe */
 	bool index_gp;
 	uint32_t synic_bad;          /* a SynIC MSR that did not keep its value */
-	uint8_t stimer;              /* 0 ok, else timer << 4 | 1 no message, 2 no interrupt, 3 wrong index */
-	uint8_t busy;                /* 0 ok, 1 no MessagePending, 2 busy slot overwritten, 3 nothing after EOM */
+	uint32_t vapic;              /* hv.vapic's MSR that failed on this AP */
+	uint32_t stimer[3];          /* one-shot, busy slot, other modes: 0 ok, else timer << 4 | why[] + 1 */
 } per[CPU_MAX_VPS];
 static const struct hv_info *hvi;
 static unsigned nvps;
@@ -60,21 +64,27 @@ static uint64_t page_pa(unsigned i)
  * that timer in this AP's SINT2 slot and interrupt this AP (TLFS §12.5:
  * timers are per VP and signal their own VP's SINTx; kvm-unit-tests
  * hyperv_stimer.c runs its timers on every CPU).  Then timer 0 again into
- * a slot the guest holds busy (@p->busy): hyperv_stimer.c's
- * stimer_test_one_shot_busy().
+ * a slot the guest holds busy (@p->stimer[1]): hyperv_stimer.c's
+ * stimer_test_one_shot_busy().  Then stimer.c's other modes (@p->stimer[2]):
+ * timer 1 periodic every 5 ms (its first four messages, their expiration
+ * times whole periods apart), timer 2 one-shot with AutoEnable (the Count
+ * write arms it), timer 3 in direct mode where advertised (its vector on
+ * this AP, no message).  The first failure ends the steps.
  */
 static void stimer_body(struct per_vp *p)
 {
 	volatile struct hv_message *m = (void *)(pages + PAGE_SIZE + VP_SINT * HV_MESSAGE_SIZE);
 	volatile struct hv_timer_message *tm = (volatile void *)m->payload;
 	volatile uint32_t *irqs = &ipi_seen[p - per];
-	uint64_t now = 0, end = cpu_now_ns() + STIMER_WAIT_NS;
+	uint64_t now = 0, first = 0, span, end = cpu_now_ns() + STIMER_WAIT_NS;
+	unsigned last = 10 + !!(hvi->features_edx & HV_FEAT_DIRECT_STIMERS);
+	uint32_t seen = *irqs, r = 0, type;
 
 	cpu_wrmsr(HV_MSR_SINT0 + VP_SINT, VP_SINT_VECTOR);
-	for (unsigned n = 0; n < 5 && !p->stimer && !p->busy; n++) {
-		unsigned t = n & 3;
-		uint32_t seen = *irqs;
-		uint8_t r;
+	for (unsigned n = 0; n < last && !r; n++) {
+		/* steps: 0-3 one-shot, 4 the busy slot, 5-8 periodic (armed at 5), 9 AutoEnable, 10 direct */
+		unsigned t = n < 4 ? n : n == 4 ? 0 : n < 9 ? 1 : n - 7;
+		bool direct = n == 10, periodic = n >= 5 && n < 9;
 
 		if (n == 4) { /* a message the guest has not taken yet */
 			m->header.flags = 0;
@@ -82,27 +92,42 @@ static void stimer_body(struct per_vp *p)
 			m->header.message_type = HV_MESSAGE_TYPE_TIMER_EXPIRED;
 		}
 		cpu_rdmsr(HV_MSR_TIME_REF_COUNT, &now);
-		synic_stimer_program(t, now + STIMER_DELAY_100NS,
-				     HV_STIMER_ENABLE | (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT, false);
+		if (!periodic || n == 5)
+			synic_stimer_program(t, periodic ? STIMER_PERIOD_100NS : now + STIMER_DELAY_100NS,
+					     (n == 9 ? HV_STIMER_AUTO_ENABLE : HV_STIMER_ENABLE | (periodic ? HV_STIMER_PERIODIC : 0)) |
+					     (uint64_t)VP_SINT << HV_STIMER_SINT_SHIFT |
+					     (direct ? HV_STIMER_DIRECT_MODE | VP_SINT_VECTOR << HV_STIMER_VECTOR_SHIFT : 0),
+					     n == 9);
 		if (n == 4) {
 			while (!(m->header.flags & HV_MESSAGE_FLAG_PENDING) && tm->timer_index == STIMER_BUSY_MARK &&
 			       cpu_now_ns() < end)
 				cpu_wait(1000000);
-			p->busy = tm->timer_index != STIMER_BUSY_MARK ? 2
-				: !(m->header.flags & HV_MESSAGE_FLAG_PENDING) ? 1 : 0;
+			r = tm->timer_index != STIMER_BUSY_MARK ? 7 : !(m->header.flags & HV_MESSAGE_FLAG_PENDING) ? 6 : 0;
 			m->header.message_type = HV_MESSAGE_TYPE_NONE;
 			cpu_wrmsr(HV_MSR_EOM, 0);
 		}
-		while ((m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED || *irqs == seen) &&
-		       cpu_now_ns() < end)
-			cpu_wait(1000000);
-		r = m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : *irqs == seen ? 2
-		  : tm->timer_index != t ? 3 : 0;
-		if (n < 4)
-			p->stimer = r ? (uint8_t)(t << 4 | r) : 0;
-		else if (!p->busy && r)
-			p->busy = 3;
-		cpu_wrmsr(HV_MSR_STIMER0_CONFIG + 2 * t, 0);
+		if (!r) {
+			while (((!direct && m->header.message_type != HV_MESSAGE_TYPE_TIMER_EXPIRED) || *irqs == seen) &&
+			       cpu_now_ns() < end)
+				cpu_wait(1000000);
+			type = m->header.message_type;
+			r = !direct && type != HV_MESSAGE_TYPE_TIMER_EXPIRED ? 1 : *irqs == seen ? 2
+			  : direct ? (type ? 4 : 0) : tm->timer_index != t ? 3 : 0;
+			if (r && n == 4)
+				r = 8;
+		}
+		span = tm->expiration_time - first;
+		if (n == 5)
+			first += span;
+		/* steps 5-8: 3 whole periods or more, within 10% */
+		span += STIMER_PERIOD_100NS / 10;
+		if (n == 8 && !r && (span < 3 * STIMER_PERIOD_100NS || span % STIMER_PERIOD_100NS > STIMER_PERIOD_100NS / 5))
+			r = 5;
+		if (r)
+			p->stimer[(n >= 4) + (n > 4)] = t << 4 | r;
+		if (!periodic || n == 8 || r)
+			cpu_wrmsr(HV_MSR_STIMER0_CONFIG + 2 * t, 0);
+		seen = *irqs; /* before the slot is freed: the next message may come at once */
 		m->header.message_type = HV_MESSAGE_TYPE_NONE;
 		if (m->header.flags & HV_MESSAGE_FLAG_PENDING)
 			cpu_wrmsr(HV_MSR_EOM, 0);
@@ -142,8 +167,13 @@ static void probe_body(void *arg)
 		do
 			cpu_rdmsr(HV_MSR_VP_RUNTIME, &p->rt1);
 		while (p->rt1 == p->rt0 && cpu_now_ns() - t0 < RUNTIME_SPIN_NS);
-	if (p != per)
+	if (p != per) {
+		unsigned n = 0;
+
+		if (hvi->privileges & HV_PRIV_APIC_MSRS)
+			p->vapic = hv_extras_probe(HV_EXTRAS_VAPIC, pages, &n);
 		synic_body(p);
+	}
 	p->up = true;
 }
 
@@ -219,56 +249,81 @@ static void check_runtime(const struct hv_info *hv)
 	check("hv.vp.runtime", CHECK_PASS, "advances on %u VPs", nvps);
 }
 
-/* hv.vp.synic: each AP's own SynIC registers hold what it writes. */
+/* The first AP that is up whose result at @off (a uint32_t of struct per_vp) is set; 0: none. */
+static unsigned first_bad(size_t off)
+{
+	for (unsigned i = 1; i < nvps; i++)
+		if (per[i].up && *(uint32_t *)((char *)&per[i] + off))
+			return i;
+	return 0;
+}
+#define FIRST_BAD(field) first_bad(offsetof(struct per_vp, field))
+
+/* hv.vp.vapic: hv.vapic's MSRs (VP assist page, TPR, ICR, EOI) work on each AP too. */
+static void check_vapic(const struct hv_info *hv)
+{
+	unsigned i;
+
+	if (!granted(hv, "hv.vp.vapic", HV_PRIV_APIC_MSRS, "AccessApicMsrs"))
+		return;
+	/*
+	 * TLFS v6.0b (VP assist page, synthetic APIC MSRs): each VP has its
+	 * own; KVM kvm_hv_set_msr() keeps the assist page per vCPU and
+	 * kvm_hv_vapic_msr_write() acts on that vCPU's APIC.
+	 */
+	if ((i = FIRST_BAD(vapic)))
+		check("hv.vp.vapic", CHECK_FAIL, "processor %u: MSR 0x%x failed", i, per[i].vapic);
+	else
+		check("hv.vp.vapic", CHECK_PASS, "%s on %u APs", "hv.vapic", nvps - 1);
+}
+
+/* hv.vp.synic, hv.vp.stimer(_busy)(_modes): each AP's own SynIC registers and timers. */
 static void check_synic(const struct hv_info *hv)
 {
+	static const char *const did[] = { "timers 0-3: message and interrupt", "sent after EOM", "periodic, AutoEnable",
+					   "direct, periodic, AutoEnable" };
+	static const char *const why[] = { "no TimerExpired message in 1 s", "no interrupt", "wrong TimerIndex",
+					   "sent a message", "not whole periods apart",
+					   "no MessagePending in 1 s", "slot overwritten", "nothing after EOM" };
+	unsigned i;
+
 	if (!granted(hv, "hv.vp.synic", HV_PRIV_SYNIC, "AccessSynicRegs"))
 		return;
-	for (unsigned i = 1; i < nvps; i++)
-		/* TLFS §11.8: SIMP, SIEFP, SINTx and SCONTROL exist per VP */
-		if (per[i].up && per[i].synic_bad) {
-			check("hv.vp.synic", CHECK_FAIL, "processor %u: MSR 0x%x lost its value", i,
-			      per[i].synic_bad);
-			return;
-		}
+	/* TLFS §11.8: SIMP, SIEFP, SINTx and SCONTROL exist per VP */
+	if ((i = FIRST_BAD(synic_bad))) {
+		check("hv.vp.synic", CHECK_FAIL, "processor %u: MSR 0x%x failed", i, per[i].synic_bad);
+		return;
+	}
 	check("hv.vp.synic", CHECK_PASS, "programmable on %u APs", nvps - 1);
 	if (!granted(hv, "hv.vp.stimer", HV_PRIV_SYNTH_TIMERS, "AccessSyntheticTimerRegs"))
 		return;
-	for (unsigned i = 1; i < nvps; i++) {
-		static const char *const why[] = { "no TimerExpired message in 1 s", "no interrupt",
-						   "wrong TimerIndex" };
-		unsigned r = per[i].stimer & 15;
+	for (unsigned k = 0; k < 3; k++) {
+		const char *id = !k ? "hv.vp.stimer" : k < 2 ? "hv.vp.stimer_busy" : "hv.vp.stimer_modes";
 
 		/*
-		 * TLFS §12.5: a VP's timer signals that VP's SINTx (message, then
-		 * interrupt); the message's TimerIndex names the timer (KVM
-		 * stimer_prepare_msg()).
-		 */
-		if (per[i].up && r) {
-			check("hv.vp.stimer", CHECK_FAIL, "processor %u, timer %u: %s", i, per[i].stimer >> 4, why[r - 1]);
-			return;
-		}
-	}
-	check("hv.vp.stimer", CHECK_PASS, "timers 0-3: message and interrupt on %u APs", nvps - 1);
-	for (unsigned i = 1; i < nvps; i++) {
-		static const char *const why[] = { "no MessagePending in 1 s", "slot overwritten",
-						   "nothing after EOM" };
-
-		/*
-		 * TLFS (SynIC message slots): a message that finds its slot busy is
-		 * not written; the host sets MessagePending and delivers after the
-		 * guest frees the slot and writes EOM.  KVM synic_deliver_msg() and
+		 * hv.vp.stimer: TLFS §12.5, a VP's timer signals that VP's SINTx
+		 * (message, then interrupt); the message's TimerIndex names the
+		 * timer (KVM stimer_prepare_msg()).  hv.vp.stimer_busy: TLFS
+		 * (SynIC message slots), a message that finds its slot busy is not
+		 * written; the host sets MessagePending and delivers after the guest
+		 * frees the slot and writes EOM (KVM synic_deliver_msg(),
 		 * kvm_hv_notify_acked_sint(); kvm-unit-tests hyperv_stimer.c
-		 * stimer_test_one_shot_busy().
+		 * stimer_test_one_shot_busy()).  hv.vp.stimer_modes: stimer.c's
+		 * modes on every AP (hyperv_stimer.c runs each on every CPU); TLFS
+		 * §12.5.1 Periodic (Count is the period; KVM stimer_start() keeps
+		 * the grid), AutoEnable (a non-zero Count write sets Enable: KVM
+		 * stimer_set_count()), DirectMode (the expiry asserts ApicVector on
+		 * that VP, no message: KVM stimer_expiration()).
 		 */
-		if (per[i].up && per[i].busy) {
-			check("hv.vp.stimer_busy", CHECK_FAIL, "processor %u: %s", i, why[per[i].busy - 1]);
+		if ((i = first_bad(offsetof(struct per_vp, stimer) + k * 4))) {
+			check(id, CHECK_FAIL, "processor %u, timer %u: %s", i, per[i].stimer[k] >> 4,
+			      why[(per[i].stimer[k] & 15) - 1]);
 			return;
 		}
+		check(id, CHECK_PASS, "%s on %u APs", did[k + (k == 2 && (hv->features_edx & HV_FEAT_DIRECT_STIMERS))],
+		      nvps - 1);
 	}
-	check("hv.vp.stimer_busy", CHECK_PASS, "sent after EOM on %u APs", nvps - 1);
 }
-
 
 /* The VP set (indices below 64) of every processor that is up, the BSP when @bsp. */
 static uint64_t vp_mask(bool bsp)
@@ -361,37 +416,46 @@ static void tlb_read(void *arg)
  * at another page and flushes the APs' VP set by hypercall; each AP must
  * then read the new page (KVM selftest hyperv_tlb_flush.c; TLFS
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}: on return the named VPs hold
- * no stale translation).
+ * no stale translation).  Then again for every VP, as the selftest's last
+ * stages: HV_FLUSH_ALL_PROCESSORS with an empty mask, or (Ex) the VP set
+ * format HV_GENERIC_SET_ALL with no banks (TLFS HV_GENERIC_SET_FORMAT; KVM
+ * kvm_hv_flush_tlb(): all_cpus).
  */
 static void check_flush(const char *id, uint16_t code, uint64_t va, bool xmm)
 {
-	uint64_t *in = (uint64_t *)pages, ctl = code, mask = vp_mask(false);
 	bool ex = code >= HV_CALL_FLUSH_SPACE_EX;
-	unsigned n = ex ? 5 : 3;
 
-	memset(in, 0, XMM_INPUT_BYTES);
-	in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
-	in[n - 1] = mask;
-	if (ex) {
-		in[3] = 1; /* valid_bank_mask: bank 0 (format sparse 4K = 0) */
-		ctl |= 1ull << HV_HYPERCALL_VARHEAD_SHIFT;
-	}
-	if (code == HV_CALL_FLUSH_LIST || code == HV_CALL_FLUSH_LIST_EX) {
-		in[n] = va;
-		ctl |= 1ull << HV_HYPERCALL_REP_COUNT_SHIFT;
-	}
-	for (unsigned i = 1; i < nvps; i++)
-		if (per[i].up)
-			cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
-	cpu_tlb_test_map(page_pa(4));
-	if (!call(id, ctl, xmm, 0))
-		return;
-	for (unsigned i = 1; i < nvps; i++) {
-		per[i].tlb = 0;
-		if (per[i].up && (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
-			check(id, CHECK_FAIL, "VP %llu still reads the old page",
-			      (unsigned long long)per[i].index);
+	for (unsigned all = 0; all < 2; all++) {
+		uint64_t *in = (uint64_t *)pages, ctl = code;
+		unsigned n = ex ? 5 - all : 3;
+
+		memset(in, 0, XMM_INPUT_BYTES);
+		in[1] = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES | (all && !ex ? HV_FLUSH_ALL_PROCESSORS : 0);
+		if (ex) {
+			in[2] = all ? HV_GENERIC_SET_ALL : HV_GENERIC_SET_SPARSE_4K;
+			in[3] = !all; /* valid_bank_mask: bank 0, or none */
+			ctl |= (uint64_t)!all << HV_HYPERCALL_VARHEAD_SHIFT;
+		}
+		if (!all)
+			in[n - 1] = vp_mask(false);
+		if (code == HV_CALL_FLUSH_LIST || code == HV_CALL_FLUSH_LIST_EX) {
+			in[n] = va;
+			ctl |= 1ull << HV_HYPERCALL_REP_COUNT_SHIFT;
+		}
+		for (unsigned i = 1; i < nvps; i++)
+			if (per[i].up)
+				cpu_on_vp(i, tlb_prime, &per[i], cpu_now_ns() + BODY_NS);
+		cpu_tlb_test_map(page_pa(4));
+		if (!call(id, ctl, xmm, 0))
 			return;
+		for (unsigned i = 1; i < nvps; i++) {
+			per[i].tlb = 0;
+			if (per[i].up &&
+			    (cpu_on_vp(i, tlb_read, &per[i], cpu_now_ns() + BODY_NS) || per[i].tlb != TLB_NEW)) {
+				check(id, CHECK_FAIL, "VP %llu still reads the old page%s",
+				      (unsigned long long)per[i].index, all ? " (all)" : "");
+				return;
+			}
 		}
 	}
 	check(id, CHECK_PASS, "%u APs see the new page", nvps - 1);
@@ -472,6 +536,7 @@ void hv_vp_checks(const struct hv_info *hv)
 		check("hv.vp.started", CHECK_PASS, "%u processors up", nvps);
 	named = check_index(hv);
 	check_runtime(hv);
+	check_vapic(hv);
 	check_synic(hv);
 
 	why = !(hc & HV_MSR_ENABLE) ? "no hypercall page" : up < 2 ? "one virtual processor"

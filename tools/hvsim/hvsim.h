@@ -166,4 +166,8 @@ void sim_vp_interrupt(unsigned vp, unsigned vector);
 /* XMM0-XMM5 as the guest loaded them for the hypercall being made (12 halves); NULL: zeros. */
 extern const uint64_t *sim_xmm;
 
+/* ---- apmodes: leaf 0x40000004 EBX (hyperv/cpu.c, hyperv/hypercall.c; scenario key spin_retries) ---- */
+extern uint32_t sim_spin_retries;
+void sim_key_spin_retries(const char *key, char *val);
+
 #endif

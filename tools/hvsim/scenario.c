@@ -81,6 +81,9 @@ static const struct scenario_key keys[] = {
 	{ "dm_hot_remove", input_dm_key, "0|1: 1 announces hot-remove" },
 	/* smp: virtual processors (hyperv/vp.c) */
 	{ "vps", sim_key_vps, "N: virtual processors, 1 (default) to 16" },
+	/* apmodes: HvCallNotifyLongSpinWait's grant (hyperv/hypercall.c) */
+	{ "spin_retries", sim_key_spin_retries,
+	  "N: leaf 0x40000004 EBX, spins before HvCallNotifyLongSpinWait (default 0xffffffff: never)" },
 };
 
 /* @s without leading blanks and trailing blanks or line ends (in place). */

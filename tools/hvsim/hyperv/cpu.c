@@ -98,7 +98,7 @@ void cpu_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 		break;
 	case HV_CPUID_RECOMMENDATIONS:
 		r->eax = p->recommendations;
-		r->ebx = 0xffffffff;
+		r->ebx = sim_spin_retries;
 		r->ecx = p->phys_addr_bits;
 		break;
 	case HV_CPUID_LIMITS:

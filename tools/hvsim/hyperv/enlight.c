@@ -3,7 +3,8 @@
  * arch/x86/kvm/hyperv.c kvm_hv_get_msr()/kvm_hv_set_msr_pw()): VP runtime,
  * RESET, the APIC access MSRs and VP assist page, reenlightenment and TSC
  * emulation, TSC invariant control and the synthetic debugger, each held
- * to its CPUID bit as Hyper-V and KVM with hv-enforce-cpuid do.
+ * to its CPUID bit as Hyper-V and KVM with hv-enforce-cpuid do.  The VP
+ * assist page and TPR are per VP (sim_cur_vp), as KVM keeps them per vCPU.
  */
 #include "drivers/hyperv/hv_cpuid.h"
 #include "tools/hvsim/hvsim.h"
@@ -11,7 +12,7 @@
 #define GP (-1)
 #define NOT_MINE 1
 
-static uint64_t vp_assist, tpr, reenlightenment, tsc_emulation, tsc_invariant;
+static uint64_t vp_assist[SIM_MAX_VPS], tpr[SIM_MAX_VPS], reenlightenment, tsc_emulation, tsc_invariant;
 
 /* Is the MSR's bit granted?  Also the reply's register: *@reg. */
 static bool gate(uint32_t msr, uint64_t **reg, bool *known)
@@ -24,9 +25,10 @@ static bool gate(uint32_t msr, uint64_t **reg, bool *known)
 	switch (msr) {
 	case HV_MSR_VP_RUNTIME: g = p & HV_PRIV_VP_RUNTIME && !sim_mb_fire(MB_MSR_GP_GRANTED); break;
 	case HV_MSR_RESET: g = p & HV_PRIV_RESET; break;
-	case HV_MSR_EOI: case HV_MSR_ICR: g = p & HV_PRIV_APIC_MSRS; break;
-	case HV_MSR_TPR: g = p & HV_PRIV_APIC_MSRS; *reg = &tpr; break;
-	case HV_MSR_VP_ASSIST_PAGE: g = p & HV_PRIV_APIC_MSRS; *reg = &vp_assist; break;
+	case HV_MSR_EOI: case HV_MSR_ICR: case HV_MSR_TPR: case HV_MSR_VP_ASSIST_PAGE:
+		g = p & HV_PRIV_APIC_MSRS && !(sim_cur_vp && sim_mb_fire(MB_VP_VAPIC_GP));
+		*reg = msr == HV_MSR_TPR ? &tpr[sim_cur_vp] : msr == HV_MSR_VP_ASSIST_PAGE ? &vp_assist[sim_cur_vp] : NULL;
+		break;
 	case HV_MSR_REENLIGHTENMENT_CONTROL: g = p & HV_PRIV_REENLIGHTENMENT; *reg = &reenlightenment; break;
 	case HV_MSR_TSC_EMULATION_CONTROL: g = p & HV_PRIV_REENLIGHTENMENT; *reg = &tsc_emulation; break;
 	case HV_MSR_TSC_EMULATION_STATUS: g = p & HV_PRIV_REENLIGHTENMENT; break;

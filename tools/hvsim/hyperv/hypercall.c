@@ -54,6 +54,27 @@ static uint64_t signal_event(uint64_t rdx)
 	return status(sim_vmbus_signal((uint32_t)rdx, (uint16_t)(rdx >> 32)));
 }
 
+uint32_t sim_spin_retries = 0xffffffff;
+
+void sim_key_spin_retries(const char *key, char *val)
+{
+	sim_spin_retries = (uint32_t)sim_scenario_number(key, val, 0xffffffff);
+}
+
+/*
+ * HvCallNotifyLongSpinWait: as KVM with hv-enforce-cpuid (hv_check_hypercall_access():
+ * granted when leaf 0x40000004 EBX is neither 0 nor 0xffffffff), then
+ * kvm_hv_hypercall(): no rep count or variable header, SUCCESS.
+ */
+static uint64_t notify_long_spin_wait(uint64_t control)
+{
+	if (!sim_spin_retries || sim_spin_retries == 0xffffffff || sim_mb_fire(MB_SPIN_WAIT_REFUSED))
+		return status(HV_STATUS_ACCESS_DENIED);
+	if (control >> HV_HYPERCALL_VARHEAD_SHIFT & 0x3ff || control >> HV_HYPERCALL_REP_COUNT_SHIFT & 0xfff)
+		return status(HV_STATUS_INVALID_HYPERCALL_INPUT);
+	return status(HV_STATUS_SUCCESS);
+}
+
 uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)
 {
 	uint16_t code = control & 0xffff;
@@ -67,6 +88,8 @@ uint64_t sim_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		return fast ? status(HV_STATUS_INVALID_HYPERCALL_INPUT) : post_message(input);
 	case HV_CALL_SIGNAL_EVENT:
 		return fast ? signal_event(input) : status(HV_STATUS_INVALID_HYPERCALL_INPUT);
+	case HV_CALL_NOTIFY_LONG_SPIN_WAIT:
+		return notify_long_spin_wait(control);
 	case HV_CALL_POST_DEBUG_DATA:
 	case HV_CALL_RETRIEVE_DEBUG_DATA:
 	case HV_CALL_RESET_DEBUG_SESSION:

@@ -7,7 +7,9 @@
  * HvCallFlushVirtualAddressSpace{,List}{,Ex}; KVM kvm_hv_send_ipi() and
  * kvm_hv_flush_tlb()), and each VP keeps its own translation of the
  * guest's test page until one is flushed.  An AP's timers 0-3 are its own,
- * and a busy message slot holds their messages back until EOM.  With the fast bit, all but
+ * one-shot or periodic (whole periods, missed ones skipped, as KVM
+ * stimer_start()), AutoEnable and direct mode (the vector, no message), and
+ * a busy message slot holds their messages back until EOM.  With the fast bit, all but
  * HvCallSendSyntheticClusterIpi take XMM input (TLFS XMM fast hypercalls;
  * KVM is_xmm_fast_hypercall()): RDX, R8, then XMM0-XMM5, the input block's
  * 112 bytes in order.
@@ -24,6 +26,7 @@ unsigned sim_vps = 1, sim_cur_vp;
 static struct {
 	uint64_t scontrol, simp, siefp, sint[HV_SINT_COUNT];
 	uint64_t stimer_config[4], stimer_count[4]; /* an AP's synthetic timers */
+	uint64_t stimer_exp[4];  /* the next expiration, 100 ns reference time */
 	uint32_t stimer_generation[4];
 	uint8_t stimer_pending;  /* timers whose message waits for a busy slot (MessagePending) */
 	uint64_t tlb; /* the test page's translation (a guest physical page); 0: none */
@@ -110,7 +113,7 @@ static void stimer_deliver(unsigned n, unsigned t)
 		}
 		return;
 	}
-	tm.expiration_time = vp[n].stimer_count[t];
+	tm.expiration_time = vp[n].stimer_exp[t];
 	tm.delivery_time = sim.now_ns / 100;
 	memcpy(m[sint].payload, &tm, sizeof(tm));
 	m[sint].header.payload_size = sizeof(tm);
@@ -118,15 +121,31 @@ static void stimer_deliver(unsigned n, unsigned t)
 	sim_vp_interrupt(n, vp[n].sint[sint] & HV_SINT_VECTOR_MASK);
 }
 
-/* An AP's timer expired (one-shot: it disables itself).  @arg: generation << 16 | timer << 8 | VP. */
+/*
+ * An AP's timer expired: direct mode raises its vector (KVM
+ * stimer_notify_direct()), message mode sends TimerExpired; one-shot
+ * disables itself, periodic runs on to its next whole period.
+ * @arg: generation << 16 | timer << 8 | VP.
+ */
 static void stimer_fire(uint64_t arg)
 {
 	unsigned n = arg & 0xff, t = (arg >> 8) & 3;
+	uint64_t cfg = vp[n].stimer_config[t], period = vp[n].stimer_count[t];
 
 	if (arg >> 16 != vp[n].stimer_generation[t] || (!t && sim_mb_fire(MB_VP_STIMER_SILENT)))
 		return;
-	vp[n].stimer_config[t] &= ~HV_STIMER_ENABLE;
-	stimer_deliver(n, t);
+	if (!(cfg & HV_STIMER_PERIODIC))
+		vp[n].stimer_config[t] &= ~HV_STIMER_ENABLE;
+	if ((cfg & HV_STIMER_DIRECT_MODE) && !sim_mb_fire(MB_VP_STIMER_DIRECT_MESSAGE))
+		sim_vp_interrupt(n, (cfg >> HV_STIMER_VECTOR_SHIFT) & 0xff);
+	else
+		stimer_deliver(n, t);
+	if (!(cfg & HV_STIMER_PERIODIC))
+		return;
+	vp[n].stimer_exp[t] += sim_mb_fire(MB_VP_STIMER_PERIODIC_DRIFT) ? period + period / 10 : period;
+	while (vp[n].stimer_exp[t] * 100 <= sim.now_ns)
+		vp[n].stimer_exp[t] += period;
+	sim_at(vp[n].stimer_exp[t] * 100, stimer_fire, arg);
 }
 
 /* Timers 0-3 of the current AP (VP 0's are msr.c's); true when handled. */
@@ -147,10 +166,17 @@ static bool stimer_msr(uint32_t msr, uint64_t *val, bool write, int *ret)
 		return true;
 	}
 	*reg = *val;
+	/* TLFS §12.5.1 AutoEnable: a non-zero Count write sets Enable (KVM stimer_set_count()) */
+	if (msr & 1 && *val && (vp[n].stimer_config[t] & HV_STIMER_AUTO_ENABLE) &&
+	    !sim_mb_fire(MB_VP_STIMER_AUTO_ENABLE_IGNORED))
+		vp[n].stimer_config[t] |= HV_STIMER_ENABLE;
 	vp[n].stimer_generation[t]++;
 	vp[n].stimer_pending &= ~(1u << t);
+	/* Count: an absolute time for one-shot timers, the period for periodic ones (TLFS §12.5.2) */
+	vp[n].stimer_exp[t] = vp[n].stimer_count[t] +
+			      (vp[n].stimer_config[t] & HV_STIMER_PERIODIC ? sim.now_ns / 100 : 0);
 	if ((vp[n].stimer_config[t] & HV_STIMER_ENABLE) && vp[n].stimer_count[t])
-		sim_at(vp[n].stimer_count[t] * 100, stimer_fire,
+		sim_at(vp[n].stimer_exp[t] * 100, stimer_fire,
 		       (uint64_t)vp[n].stimer_generation[t] << 16 | t << 8 | n);
 	return true;
 }
@@ -234,12 +260,16 @@ static void send_ipi(uint32_t vector, uint64_t mask)
 	}
 }
 
-/* HV_VP_SET at @set: format sparse-4K with bank 0 only, or all VPs (format 1). */
+/*
+ * HV_VP_SET at @set: format sparse-4K with bank 0 only, or all VPs (format
+ * 1; KVM kvm_hv_flush_tlb() still wants the variable header to match
+ * valid_bank_mask, none for the guest's form).
+ */
 static int vpset_mask(const uint64_t *set, unsigned varhead, uint64_t *mask)
 {
 	if (set[0] == 1) {
-		*mask = ~0ull;
-		return 0;
+		*mask = sim_mb_fire(MB_FLUSH_ALL_IGNORED) ? 0 : ~0ull;
+		return varhead != (unsigned)__builtin_popcountll(set[1]) ? -1 : 0;
 	}
 	if (set[0] != 0 || varhead != (unsigned)__builtin_popcountll(set[1]) || (set[1] & ~1ull))
 		return -1;
@@ -294,7 +324,7 @@ uint64_t sim_vp_hypercall(uint64_t control, uint64_t input, uint64_t output)
 		send_ipi((uint32_t)in[0], mask);
 		return HV_STATUS_SUCCESS;
 	}
-	if (in[1] & 1) /* HV_FLUSH_ALL_PROCESSORS */
+	if (in[1] & 1 && !sim_mb_fire(MB_FLUSH_ALL_IGNORED)) /* HV_FLUSH_ALL_PROCESSORS */
 		mask = ~0ull;
 	else if (ex ? vpset_mask(in + 2, varhead, &mask) : (mask = in[2], 0))
 		return HV_STATUS_INVALID_PARAMETER;
