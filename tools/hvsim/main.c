@@ -52,31 +52,27 @@ const char *const sim_quirk_names[QUIRK_COUNT] = {
 };
 bool sim_mb[MB_COUNT];
 static bool mb_fired[MB_COUNT];
-
-/* Misbehaviour @mb is on and acts now: say so on stderr, once (tests/sim/matrix reads it). */
-bool sim_mb_fire(enum sim_misbehaviour mb)
-{
-	if (!sim_mb[mb])
-		return false;
-	if (!mb_fired[mb]) {
-		mb_fired[mb] = true;
-		fprintf(stderr, "hvsim: misbehaviour %s fired\n", sim_misbehaviour_names[mb]);
-	}
-	return true;
-}
 bool sim_quirk[QUIRK_COUNT];
 static bool quirk_fired[QUIRK_COUNT];
 
-/* Quirk @q is on and acts now: say so on stderr, once (tests/sim/matrix reads it). */
+/* @on: a misbehaviour or quirk acts now; say so on stderr, once (tests/sim/matrix reads it). */
+static bool fire(bool on, bool *fired, const char *kind, const char *name)
+{
+	if (on && !*fired) {
+		*fired = true;
+		fprintf(stderr, "hvsim: %s %s fired\n", kind, name);
+	}
+	return on;
+}
+
+bool sim_mb_fire(enum sim_misbehaviour mb)
+{
+	return fire(sim_mb[mb], &mb_fired[mb], "misbehaviour", sim_misbehaviour_names[mb]);
+}
+
 bool sim_quirk_fire(enum sim_quirk q)
 {
-	if (!sim_quirk[q])
-		return false;
-	if (!quirk_fired[q]) {
-		quirk_fired[q] = true;
-		fprintf(stderr, "hvsim: quirk %s fired\n", sim_quirk_names[q]);
-	}
-	return true;
+	return fire(sim_quirk[q], &quirk_fired[q], "quirk", sim_quirk_names[q]);
 }
 
 /* Fill @dst with the lower-case form of "A_B" */
