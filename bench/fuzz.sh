@@ -3,8 +3,9 @@
 # one at a time (at nice 10: other jobs keep their cores) for RUNS
 # executions each from the seed corpus and print a markdown table:
 # executions, wall time, executions per second, coverage (libFuzzer's "cov"
-# edges), corpus size, findings and what ended the run.  A target's time cap
-# (-max_total_time) is TARGET:SECONDS, or else its share of what is left of
+# edges), corpus size, findings (crashes, leaks, timeouts, out-of-memory; a
+# slow unit is replayed and shown under "ended by") and what ended the run.
+# A target's time cap (-max_total_time) is TARGET:SECONDS, or else its share of what is left of
 # BUDGET seconds (0 = no cap): name the fast targets first, and the time
 # they do not need goes to the slow ones.  TARGETs default to every target.
 # Each run replaces only its targets' results under build/bench/fuzz.  The
@@ -51,7 +52,15 @@ for spec in "${targets[@]}"; do
 	done_runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/$t.log")
 	cov=$(grep -oE 'cov: [0-9]+' "$out/$t.log" | tail -n 1 | cut -d' ' -f2)
 	corpus=$(find "$out/corpus/$t" -type f | wc -l)
-	findings=$(find "$out" -maxdepth 1 -name "$t-*" | wc -l)
+	# a slow unit is no bug by itself: libFuzzer writes one for any input that
+	# took over 10 s, which a fuzzer at nice 10 starved of CPU also produces;
+	# each is replayed and its time shown instead of counted as a finding
+	findings=$(find "$out" -maxdepth 1 -name "$t-*" ! -name "$t-slow-unit-*" | wc -l)
+	slow=
+	for u in "$out/$t"-slow-unit-*; do
+		[[ -e $u ]] || continue
+		slow+="; slow unit ${u##*-slow-unit-}: $("build/fuzz/fuzz_$t" "$u" 2>&1 | sed -n 's/^Executed .* in \([0-9]* ms\)$/\1/p') when replayed"
+	done
 	if ((st != 0)); then
 		ended="exit status $st"
 	elif ((${done_runs:-0} >= runs)); then
@@ -59,5 +68,5 @@ for spec in "${targets[@]}"; do
 	else
 		ended="time cap ($cap s)"
 	fi
-	echo "| $t | ${done_runs:-?} | $secs | $(( ${done_runs:-0} / (secs > 0 ? secs : 1) )) | ${cov:-?} | $corpus | $findings | $ended |"
+	echo "| $t | ${done_runs:-?} | $secs | $(( ${done_runs:-0} / (secs > 0 ? secs : 1) )) | ${cov:-?} | $corpus | $findings | $ended$slow |"
 done
